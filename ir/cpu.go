@@ -1,0 +1,78 @@
+package ir
+
+import "unsafe"
+
+// CPU is the complete architectural state of one guest thread plus the few
+// words the engines use to talk to the dispatcher. It is plain data (no
+// pointers) on purpose: a guest fork hands it to a new process byte for byte,
+// and the JIT addresses its fields at fixed offsets from a host register.
+type CPU struct {
+	// X holds X0..X30; X[31] is SP. Reads of register 31 as XZR are
+	// resolved by the lifter, never stored here.
+	X  [32]uint64
+	PC uint64
+	// NZCV in the architectural layout: N bit 31, Z bit 30, C bit 29, V bit 28.
+	NZCV uint64
+	// V holds Q0..Q31; V[i][0] is the low 64 bits.
+	V     [32][2]uint64
+	FPCR  uint64
+	FPSR  uint64
+	TPIDR uint64 // TPIDR_EL0
+
+	// Exclusive monitor (LDXR/STXR). ExclSize is 0 when no reservation is
+	// held. STXR succeeds iff the address matches and memory still holds
+	// ExclVal (compare-and-swap emulation, as QEMU and dynarmic do).
+	ExclAddr uint64
+	ExclSize uint64
+	ExclVal  [2]uint64
+
+	// Engine ↔ dispatcher words; not guest visible.
+	Exit      uint64 // ExitReason of the last return to the dispatcher
+	ExitInfo  uint64 // reason-specific detail (trap word, fault address…)
+	Budget    int64  // blocks left before the JIT must return to Go (GC safe point)
+	ChainSite uint64 // host address of a patchable jump that missed its target
+	Scratch   [64]uint64
+}
+
+// ExitReason says why an engine returned to the dispatcher.
+type ExitReason uint64
+
+const (
+	ExitNone       ExitReason = iota
+	ExitSyscall               // SVC #0 executed; PC is the next instruction
+	ExitUndefined             // unallocated/unsupported encoding at PC; ExitInfo = the word
+	ExitBreakpoint            // BRK #imm at PC; ExitInfo = imm
+	ExitFault                 // memory fault at PC; ExitInfo = fault address
+	ExitBudget                // time slice over; resume at PC
+	ExitChain                 // JIT: direct jump at ChainSite wants patching to PC's block
+	ExitIndirect              // JIT: indirect branch to PC needs a lookup
+	ExitHalt                  // guest asked to stop (reserved for the runtime)
+)
+
+// Field offsets of CPU used by generated code.
+var (
+	OffX        = unsafe.Offsetof(CPU{}.X)
+	OffPC       = unsafe.Offsetof(CPU{}.PC)
+	OffNZCV     = unsafe.Offsetof(CPU{}.NZCV)
+	OffV        = unsafe.Offsetof(CPU{}.V)
+	OffFPCR     = unsafe.Offsetof(CPU{}.FPCR)
+	OffFPSR     = unsafe.Offsetof(CPU{}.FPSR)
+	OffTPIDR    = unsafe.Offsetof(CPU{}.TPIDR)
+	OffExclAddr = unsafe.Offsetof(CPU{}.ExclAddr)
+	OffExclSize = unsafe.Offsetof(CPU{}.ExclSize)
+	OffExclVal  = unsafe.Offsetof(CPU{}.ExclVal)
+	OffExit     = unsafe.Offsetof(CPU{}.Exit)
+	OffExitInfo = unsafe.Offsetof(CPU{}.ExitInfo)
+	OffBudget   = unsafe.Offsetof(CPU{}.Budget)
+	OffChain    = unsafe.Offsetof(CPU{}.ChainSite)
+	OffScratch  = unsafe.Offsetof(CPU{}.Scratch)
+)
+
+// SysReg names the system registers the IR can read or write directly.
+type SysReg int64
+
+const (
+	SysTPIDR SysReg = iota // TPIDR_EL0
+	SysFPCR
+	SysFPSR
+)
