@@ -92,6 +92,7 @@ type TrapKind uint8
 const (
 	TrapUndefined  TrapKind = iota // Info = instruction word
 	TrapBreakpoint                 // Info = BRK immediate
+	TrapFetchFault                 // the instruction at PC cannot be fetched; Info = PC
 )
 
 // Terminator ends a block.

@@ -82,12 +82,12 @@ const (
 	// Exclusive monitor (see CPU.ExclAddr). Sizes 1,2,4,8.
 	OpLoadExcl  // I64 = load Aux bytes at Args[0] and take a reservation
 	OpStoreExcl // I32 status (0 = stored) = store-exclusive Args[1] at Args[0]
-	// OpLoadExclPair: I64 = first of two Aux-byte words at Args[0] (Aux 4 or
-	// 8), reservation covers both; the second word is read with
-	// OpExclSecond. Pairs of 4 bytes are handled as one 8-byte access.
+	// OpLoadExclPair: I64 = first of two 8-byte words at Args[0] (Aux = 8;
+	// the lifter turns W-register pairs into one 8-byte OpLoadExcl), the
+	// reservation covers both; the second word is read with OpExclSecond.
 	OpLoadExclPair
 	OpExclSecond // I64 = second word of the last OpLoadExclPair
-	// OpStoreExclPair: I32 status = store Args[1], Args[2] (Aux bytes each).
+	// OpStoreExclPair: I32 status = store Args[1], Args[2] (8 bytes each).
 	OpStoreExclPair
 	OpClearExcl // CLREX
 

@@ -114,7 +114,7 @@ func finish(cpu *ir.CPU, blk *ir.Block, vals [][2]uint64) ir.ExitReason {
 		return ir.ExitSyscall
 	case ir.TermTrap:
 		cpu.PC = t.PC
-		cpu.ExitInfo = t.Info
+		cpu.ExitInfo = t.Info // TrapFetchFault: Info is the PC, the fault address
 		r := TrapExit(t.Trap)
 		cpu.Exit = uint64(r)
 		return r
@@ -124,8 +124,11 @@ func finish(cpu *ir.CPU, blk *ir.Block, vals [][2]uint64) ir.ExitReason {
 
 // TrapExit maps a trap kind to the exit reason the runtime sees.
 func TrapExit(k ir.TrapKind) ir.ExitReason {
-	if k == ir.TrapBreakpoint {
+	switch k {
+	case ir.TrapBreakpoint:
 		return ir.ExitBreakpoint
+	case ir.TrapFetchFault:
+		return ir.ExitFault
 	}
 	return ir.ExitUndefined
 }
