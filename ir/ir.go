@@ -23,6 +23,7 @@ package ir
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 )
 
 // Type is the type of an IR value.
@@ -114,6 +115,11 @@ type Block struct {
 	NInsns int // guest instructions covered
 	Insts  []Inst
 	Term   Terminator
+
+	// Interp is private to ir/interp: the block compiled for the
+	// interpreter, attached on first execution so every engine that hands
+	// this block to the interpreter reuses it.
+	Interp atomic.Value
 }
 
 // Builder appends instructions to a block. Methods return the defined value.

@@ -23,6 +23,7 @@ type Engine struct {
 	tr    backend.Translator
 	cache map[uint64]*ir.Block
 	vals  [][2]uint64 // scratch value storage reused across blocks
+	frame frame
 }
 
 // New returns an interpreter that fetches blocks from tr.
@@ -40,14 +41,33 @@ func (e *Engine) Invalidate(start, end uint64) {
 }
 
 // Run executes blocks from cpu.PC until an exit that needs the runtime.
-func (e *Engine) Run(cpu *ir.CPU) ir.ExitReason {
+// One deferred fault handler covers the whole time slice: a fault ends the
+// slice with ExitFault at the faulting instruction.
+func (e *Engine) Run(cpu *ir.CPU) (reason ir.ExitReason) {
+	f := &e.frame
+	f.cpu = cpu
+	old := debug.SetPanicOnFault(true)
+	defer func() {
+		debug.SetPanicOnFault(old)
+		if r := recover(); r != nil {
+			reason = faultExit(cpu, f.pc, r)
+		}
+	}()
 	for i := 0; i < blocksPerSlice; i++ {
 		blk := e.cache[cpu.PC]
 		if blk == nil {
 			blk = e.tr(cpu.PC)
 			e.cache[cpu.PC] = blk
 		}
-		if r := e.exec(cpu, blk); r != ir.ExitNone {
+		if cap(e.vals) < len(blk.Insts) {
+			e.vals = make([][2]uint64, len(blk.Insts)+64)
+		}
+		f.v = e.vals[:len(blk.Insts)]
+		f.pc = blk.PC
+		for _, s := range compiled(blk).steps {
+			s(f)
+		}
+		if r := finish(cpu, blk, f.v); r != ir.ExitNone {
 			return r
 		}
 	}
@@ -55,42 +75,43 @@ func (e *Engine) Run(cpu *ir.CPU) ir.ExitReason {
 	return ir.ExitBudget
 }
 
+// faultExit turns a recovered host fault into the guest's ExitFault; any
+// other panic is a translator bug and propagates.
+func faultExit(cpu *ir.CPU, pc uint64, r any) ir.ExitReason {
+	addrErr, ok := r.(interface{ Addr() uintptr })
+	if !ok {
+		panic(r)
+	}
+	cpu.PC = pc
+	cpu.Exit = uint64(ir.ExitFault)
+	cpu.ExitInfo = uint64(addrErr.Addr())
+	return ir.ExitFault
+}
+
 // Exec runs one block on cpu and returns ExitNone if execution simply
 // continues at cpu.PC. Exported for tests of the lifter and the JIT.
 func Exec(cpu *ir.CPU, blk *ir.Block) ir.ExitReason {
-	var e Engine
-	return e.exec(cpu, blk)
+	var small [64][2]uint64
+	vals := small[:0]
+	if len(blk.Insts) > len(small) {
+		vals = make([][2]uint64, len(blk.Insts))
+	}
+	return run(cpu, blk, compiled(blk), vals[:len(blk.Insts)])
 }
 
-// exec runs blk. A host fault on a guest memory access becomes ExitFault
-// with cpu.PC at the faulting guest instruction.
-func (e *Engine) exec(cpu *ir.CPU, blk *ir.Block) (reason ir.ExitReason) {
-	if cap(e.vals) < len(blk.Insts) {
-		e.vals = make([][2]uint64, len(blk.Insts)+64)
-	}
-	vals := e.vals[:len(blk.Insts)]
-	insnPC := blk.PC
+// run executes a compiled block. Only a guest memory fault is recovered;
+// any other panic is a translator bug and propagates.
+func run(cpu *ir.CPU, blk *ir.Block, p *program, vals [][2]uint64) (reason ir.ExitReason) {
+	f := frame{cpu: cpu, v: vals, pc: blk.PC}
 	old := debug.SetPanicOnFault(true)
 	defer func() {
 		debug.SetPanicOnFault(old)
 		if r := recover(); r != nil {
-			addrErr, ok := r.(interface{ Addr() uintptr })
-			if !ok {
-				panic(r)
-			}
-			cpu.PC = insnPC
-			cpu.Exit = uint64(ir.ExitFault)
-			cpu.ExitInfo = uint64(addrErr.Addr())
-			reason = ir.ExitFault
+			reason = faultExit(cpu, f.pc, r)
 		}
 	}()
-	for i := range blk.Insts {
-		in := &blk.Insts[i]
-		if in.Op == ir.OpInsnStart {
-			insnPC = uint64(in.Aux)
-			continue
-		}
-		vals[i] = evalInst(cpu, blk, in, vals)
+	for _, s := range p.steps {
+		s(&f)
 	}
 	return finish(cpu, blk, vals)
 }

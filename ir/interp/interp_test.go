@@ -66,7 +66,7 @@ func TestAddWithCarryMatchesReference(t *testing.T) {
 }
 
 // run builds a block with f, executes it on cpu and returns the value v.
-func run(t *testing.T, cpu *ir.CPU, f func(b *ir.Builder) ir.Value) uint64 {
+func runBlock(t *testing.T, cpu *ir.CPU, f func(b *ir.Builder) ir.Value) uint64 {
 	t.Helper()
 	b := ir.NewBuilder(0x1000)
 	v := f(b)
@@ -122,7 +122,7 @@ func TestArmDivisionAndCountSemantics(t *testing.T) {
 		}, ^uint64(0)},
 	}
 	for _, c := range cases {
-		if got := run(t, &cpu, c.f); got != c.want {
+		if got := runBlock(t, &cpu, c.f); got != c.want {
 			t.Errorf("%s: got %#x want %#x", c.name, got, c.want)
 		}
 	}
