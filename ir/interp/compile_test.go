@@ -87,10 +87,8 @@ func TestSpecialisedStepsMatchEvalInst(t *testing.T) {
 		blkA := randomBlock(rand.New(rand.NewSource(seed)), bufA)
 		blkB := randomBlock(rand.New(rand.NewSource(seed)), bufB)
 		ca, cb := cpu, cpu
-		vals := make([][2]uint64, len(blkA.Insts))
-		ra := run(&ca, blkA, compile(blkA, true), vals)
-		vals = make([][2]uint64, len(blkB.Insts))
-		rb := run(&cb, blkB, compile(blkB, false), vals)
+		ra := run(&frame{cpu: &ca, v: make([][2]uint64, len(blkA.Insts))}, blkA, compile(blkA, true))
+		rb := run(&frame{cpu: &cb, v: make([][2]uint64, len(blkB.Insts))}, blkB, compile(blkB, false))
 		if ra != rb || ca != cb || string(bufA) != string(bufB) {
 			t.Fatalf("iteration %d: specialised and reference differ\n%s\nX a=%x\nX b=%x\nnzcv %x %x", iter, blkA, ca.X[:8], cb.X[:8], ca.NZCV, cb.NZCV)
 		}

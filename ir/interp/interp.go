@@ -5,7 +5,10 @@ package interp
 
 import (
 	"math/bits"
+	"runtime"
 	"runtime/debug"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -78,31 +81,51 @@ func (e *Engine) Run(cpu *ir.CPU) (reason ir.ExitReason) {
 // faultExit turns a recovered host fault into the guest's ExitFault; any
 // other panic is a translator bug and propagates.
 func faultExit(cpu *ir.CPU, pc uint64, r any) ir.ExitReason {
-	addrErr, ok := r.(interface{ Addr() uintptr })
-	if !ok {
+	var addr uint64
+	switch e := r.(type) {
+	case interface{ Addr() uintptr }:
+		addr = uint64(e.Addr())
+	case runtime.Error:
+		// Go reports a fault in the first page as a nil dereference and
+		// drops the address even with SetPanicOnFault. Only guest accesses
+		// run inside a slice, so this is a guest access below 0x1000; its
+		// exact address is not known and 0 is reported.
+		if !strings.Contains(e.Error(), "nil pointer dereference") {
+			panic(r)
+		}
+	default:
 		panic(r)
 	}
 	cpu.PC = pc
 	cpu.Exit = uint64(ir.ExitFault)
-	cpu.ExitInfo = uint64(addrErr.Addr())
+	cpu.ExitInfo = addr
 	return ir.ExitFault
 }
 
 // Exec runs one block on cpu and returns ExitNone if execution simply
 // continues at cpu.PC. Exported for tests of the lifter and the JIT.
 func Exec(cpu *ir.CPU, blk *ir.Block) ir.ExitReason {
-	var small [64][2]uint64
-	vals := small[:0]
-	if len(blk.Insts) > len(small) {
-		vals = make([][2]uint64, len(blk.Insts))
+	f := framePool.Get().(*frame)
+	if cap(f.v) < len(blk.Insts) {
+		f.v = make([][2]uint64, len(blk.Insts)+64)
 	}
-	return run(cpu, blk, compiled(blk), vals[:len(blk.Insts)])
+	f.cpu = cpu
+	f.v = f.v[:len(blk.Insts)]
+	r := run(f, blk, compiled(blk))
+	f.cpu = nil
+	framePool.Put(f)
+	return r
 }
+
+// framePool recycles frames and their value buffers for Exec, which the
+// JIT calls for every block it hands to the interpreter.
+var framePool = sync.Pool{New: func() any { return new(frame) }}
 
 // run executes a compiled block. Only a guest memory fault is recovered;
 // any other panic is a translator bug and propagates.
-func run(cpu *ir.CPU, blk *ir.Block, p *program, vals [][2]uint64) (reason ir.ExitReason) {
-	f := frame{cpu: cpu, v: vals, pc: blk.PC}
+func run(f *frame, blk *ir.Block, p *program) (reason ir.ExitReason) {
+	cpu := f.cpu
+	f.pc = blk.PC
 	old := debug.SetPanicOnFault(true)
 	defer func() {
 		debug.SetPanicOnFault(old)
@@ -111,9 +134,9 @@ func run(cpu *ir.CPU, blk *ir.Block, p *program, vals [][2]uint64) (reason ir.Ex
 		}
 	}()
 	for _, s := range p.steps {
-		s(&f)
+		s(f)
 	}
-	return finish(cpu, blk, vals)
+	return finish(cpu, blk, f.v)
 }
 
 func finish(cpu *ir.CPU, blk *ir.Block, vals [][2]uint64) ir.ExitReason {

@@ -1,0 +1,473 @@
+package amd64
+
+import (
+	"github.com/twitchyliquid64/golang-asm/obj"
+	"github.com/twitchyliquid64/golang-asm/obj/x86"
+
+	"ferry/ir"
+)
+
+// V128 values.
+//
+// Every V128 value lives in a 16-byte pair of Scratch words; there is no
+// XMM register allocation yet. Lane-wise
+// ops load their operands into XMM0–XMM2, compute with one SSE
+// instruction (or a few) and store the result; permutes, lane moves and
+// conversions copy bytes between slots with integer moves, following a
+// byte map computed at compile time. Any V128 op or lane size not handled
+// here makes the block run in the interpreter (vecSupported).
+
+const (
+	rX0 = x86.REG_X0
+	rX1 = x86.REG_X1
+	rX2 = x86.REG_X2
+)
+
+var (
+	paddAs  = [4]obj.As{x86.APADDB, x86.APADDW, x86.APADDL, x86.APADDQ}
+	psubAs  = [4]obj.As{x86.APSUBB, x86.APSUBW, x86.APSUBL, x86.APSUBQ}
+	pcmpeq  = [4]obj.As{x86.APCMPEQB, x86.APCMPEQW, x86.APCMPEQL, x86.APCMPEQQ}
+	pcmpgt  = [4]obj.As{x86.APCMPGTB, x86.APCMPGTW, x86.APCMPGTL, x86.APCMPGTQ}
+	pmaxu   = [3]obj.As{x86.APMAXUB, x86.APMAXUW, x86.APMAXUD}
+	pminu   = [3]obj.As{x86.APMINUB, x86.APMINUW, x86.APMINUD}
+	pmaxs   = [3]obj.As{x86.APMAXSB, x86.APMAXSW, x86.APMAXSD}
+	pmins   = [3]obj.As{x86.APMINSB, x86.APMINSW, x86.APMINSD}
+	psllAs  = [4]obj.As{x86.APSLLW, x86.APSLLW, x86.APSLLL, x86.APSLLQ}
+	psrlAs  = [4]obj.As{x86.APSRLW, x86.APSRLW, x86.APSRLL, x86.APSRLQ}
+	psraAs  = [4]obj.As{0, x86.APSRAW, x86.APSRAL, 0}
+	pmullAs = [4]obj.As{0, x86.APMULLW, x86.APMULLD, 0}
+)
+
+// vecSupported reports whether the JIT compiles the vector instruction in.
+func vecSupported(in *ir.Inst, sse41 bool) bool {
+	size := in.Aux
+	switch in.Op {
+	case ir.OpVFromI64, ir.OpVExtractLane, ir.OpVZextLow, ir.OpVCombine,
+		ir.OpVAnd, ir.OpVOr, ir.OpVXor, ir.OpVAndNot, ir.OpVOrNot, ir.OpVNot, ir.OpVBsl,
+		ir.OpVAdd, ir.OpVSub, ir.OpVNeg, ir.OpVShlI, ir.OpVLShrI,
+		ir.OpVUzp1, ir.OpVUzp2, ir.OpVZip1, ir.OpVZip2, ir.OpVTrn1, ir.OpVTrn2,
+		ir.OpVExt, ir.OpVXtn, ir.OpVRev, ir.OpVDupLane, ir.OpVInsLane:
+		return true
+	case ir.OpVCmpEq:
+		return size < 3 || sse41
+	case ir.OpVCmpSGt, ir.OpVCmpSGe:
+		return size < 3 // PCMPGTQ needs SSE4.2
+	case ir.OpVCmpTst:
+		return size < 3 || sse41
+	case ir.OpVUMax, ir.OpVUMin:
+		return size == 0 || size < 3 && sse41
+	case ir.OpVSMax, ir.OpVSMin:
+		return size == 1 || size < 3 && sse41
+	case ir.OpVAShrI:
+		return size == 1 || size == 2
+	case ir.OpVMul:
+		return size != 2 || sse41
+	}
+	return false
+}
+
+func (c *compiler) vecAddr(v ir.Value, off int64) obj.Addr {
+	if c.slot[v] < 0 {
+		panic(compileError("vector value without a slot"))
+	}
+	return cpuOff(ir.OffScratch + uintptr(c.slot[v])*8 + uintptr(off))
+}
+
+// vdef allocates the slot pair of the V128 value being defined.
+func (c *compiler) vdef() ir.Value {
+	v := ir.Value(c.cur)
+	c.slot[v] = c.allocSlot(2)
+	return v
+}
+
+func (c *compiler) loadX(v ir.Value, x int16) { c.op2(x86.AMOVOU, c.vecAddr(v, 0), rg(x)) }
+
+func (c *compiler) storeX(x int16, v ir.Value) { c.op2(x86.AMOVOU, rg(x), c.vecAddr(v, 0)) }
+
+// ones sets XMM register x to all ones.
+func (c *compiler) ones(x int16) { c.op2(x86.APCMPEQB, rg(x), rg(x)) }
+
+// byteMask sets XMM register x to byte b in every lane.
+func (c *compiler) byteMask(x int16, b uint8) {
+	c.op2(x86.AMOVQ, imm(int64(uint64(b)*0x0101010101010101)), rg(rAX))
+	c.op2(x86.AMOVQ, rg(rAX), rg(x))
+	c.op2(x86.APUNPCKLQDQ, rg(x), rg(x))
+}
+
+// emitVec compiles the V128 instruction in (and V128-related moves).
+func (c *compiler) emitVec(v ir.Value, in *ir.Inst) {
+	a, b, cc := in.Args[0], in.Args[1], in.Args[2]
+	size := in.Aux
+	switch in.Op {
+	case ir.OpConst:
+		c.vdef()
+		c.storeConst64(uint64(in.Aux), c.vecAddr(v, 0))
+		c.storeConst64(uint64(in.Aux2), c.vecAddr(v, 8))
+	case ir.OpGetV:
+		c.vdef()
+		c.op2(x86.AMOVOU, cpuOff(ir.OffV+uintptr(in.Aux)*16), rg(rX0))
+		c.storeX(rX0, v)
+	case ir.OpSetV:
+		c.loadX(a, rX0)
+		c.op2(x86.AMOVOU, rg(rX0), cpuOff(ir.OffV+uintptr(in.Aux)*16))
+	case ir.OpLoadV:
+		base := c.inReg(a, rCX)
+		c.vdef()
+		if size == 16 {
+			c.op2(x86.AMOVOU, mem(base, 0), rg(rX0))
+			c.storeX(rX0, v)
+			return
+		}
+		c.op2(loadAs(size, false), mem(base, 0), rg(rAX))
+		c.op2(x86.AMOVQ, rg(rAX), c.vecAddr(v, 0))
+		c.op2(x86.AMOVQ, imm(0), c.vecAddr(v, 8))
+	case ir.OpStoreV:
+		base := c.inReg(a, rCX)
+		if size == 16 {
+			c.loadX(b, rX0)
+			c.op2(x86.AMOVOU, rg(rX0), mem(base, 0))
+			return
+		}
+		c.op2(x86.AMOVQ, c.vecAddr(b, 0), rg(rAX))
+		c.op2(storeAs(size), rg(rAX), mem(base, 0))
+	case ir.OpVFromI64:
+		A := c.src(a)
+		c.vdef()
+		if A.Type == obj.TYPE_CONST {
+			c.op2(x86.AMOVQ, A, c.vecAddr(v, 0))
+		} else {
+			c.movTo(A, rAX)
+			c.op2(x86.AMOVQ, rg(rAX), c.vecAddr(v, 0))
+		}
+		c.op2(x86.AMOVQ, imm(0), c.vecAddr(v, 8))
+	case ir.OpVExtractLane:
+		r := c.def(ir.NoValue)
+		esize := int64(1) << size
+		c.op2(loadAs(esize, false), c.vecAddr(a, in.Aux2*esize), rg(r))
+
+	case ir.OpVAnd, ir.OpVOr, ir.OpVXor:
+		as := map[ir.Op]obj.As{ir.OpVAnd: x86.APAND, ir.OpVOr: x86.APOR, ir.OpVXor: x86.APXOR}[in.Op]
+		c.vbin(v, as, a, b)
+	case ir.OpVAndNot: // a &^ b = PANDN with b as destination
+		c.vdef()
+		c.loadX(b, rX0)
+		c.loadX(a, rX1)
+		c.op2(x86.APANDN, rg(rX1), rg(rX0))
+		c.storeX(rX0, v)
+	case ir.OpVOrNot:
+		c.vdef()
+		c.loadX(b, rX0)
+		c.ones(rX1)
+		c.op2(x86.APXOR, rg(rX1), rg(rX0))
+		c.loadX(a, rX1)
+		c.op2(x86.APOR, rg(rX1), rg(rX0))
+		c.storeX(rX0, v)
+	case ir.OpVNot:
+		c.vdef()
+		c.loadX(a, rX0)
+		c.ones(rX1)
+		c.op2(x86.APXOR, rg(rX1), rg(rX0))
+		c.storeX(rX0, v)
+	case ir.OpVBsl: // ((b ^ c) & mask) ^ c
+		c.vdef()
+		c.loadX(b, rX0)
+		c.loadX(cc, rX1)
+		c.op2(x86.APXOR, rg(rX1), rg(rX0))
+		c.loadX(a, rX2)
+		c.op2(x86.APAND, rg(rX2), rg(rX0))
+		c.op2(x86.APXOR, rg(rX1), rg(rX0))
+		c.storeX(rX0, v)
+	case ir.OpVAdd:
+		c.vbin(v, paddAs[size], a, b)
+	case ir.OpVSub:
+		c.vbin(v, psubAs[size], a, b)
+	case ir.OpVNeg:
+		c.vdef()
+		c.op2(x86.APXOR, rg(rX0), rg(rX0))
+		c.loadX(a, rX1)
+		c.op2(psubAs[size], rg(rX1), rg(rX0))
+		c.storeX(rX0, v)
+	case ir.OpVMul:
+		switch size {
+		case 0:
+			c.vmulBytes(v, a, b)
+		case 3:
+			c.vmulQuads(v, a, b)
+		default:
+			c.vbin(v, pmullAs[size], a, b)
+		}
+	case ir.OpVUMax:
+		c.vbin(v, pmaxu[size], a, b)
+	case ir.OpVUMin:
+		c.vbin(v, pminu[size], a, b)
+	case ir.OpVSMax:
+		c.vbin(v, pmaxs[size], a, b)
+	case ir.OpVSMin:
+		c.vbin(v, pmins[size], a, b)
+	case ir.OpVCmpEq:
+		c.vbin(v, pcmpeq[size], a, b)
+	case ir.OpVCmpSGt:
+		c.vbin(v, pcmpgt[size], a, b)
+	case ir.OpVCmpSGe: // a >= b is NOT (b > a)
+		c.vdef()
+		c.loadX(b, rX0)
+		c.loadX(a, rX1)
+		c.op2(pcmpgt[size], rg(rX1), rg(rX0))
+		c.ones(rX1)
+		c.op2(x86.APXOR, rg(rX1), rg(rX0))
+		c.storeX(rX0, v)
+	case ir.OpVCmpTst: // (a & b) != 0 is NOT ((a & b) == 0)
+		c.vdef()
+		c.loadX(a, rX0)
+		c.loadX(b, rX1)
+		c.op2(x86.APAND, rg(rX1), rg(rX0))
+		c.op2(x86.APXOR, rg(rX1), rg(rX1))
+		c.op2(pcmpeq[size], rg(rX1), rg(rX0))
+		c.ones(rX1)
+		c.op2(x86.APXOR, rg(rX1), rg(rX0))
+		c.storeX(rX0, v)
+	case ir.OpVShlI, ir.OpVLShrI, ir.OpVAShrI:
+		c.vshift(v, in)
+
+	default:
+		m, ok := byteMap(in)
+		if !ok {
+			panic(compileError("unsupported vector op " + in.Op.String()))
+		}
+		c.vdef()
+		c.emitByteMap(v, a, b, m)
+	}
+}
+
+// vbin emits v = a OP b for a two-operand SSE instruction.
+func (c *compiler) vbin(v ir.Value, as obj.As, a, b ir.Value) {
+	if as == 0 {
+		panic(compileError("no SSE instruction for this lane size"))
+	}
+	c.vdef()
+	c.loadX(a, rX0)
+	c.loadX(b, rX1)
+	c.op2(as, rg(rX1), rg(rX0))
+	c.storeX(rX0, v)
+}
+
+// vmulBytes multiplies byte lanes, which x86 cannot do directly: 16-bit
+// multiplies give the even bytes' products in their low bytes, and the odd
+// bytes' products after shifting both operands down by 8.
+func (c *compiler) vmulBytes(v, a, b ir.Value) {
+	c.vdef()
+	c.loadX(a, rX0)
+	c.loadX(b, rX1)
+	c.op2(x86.AMOVOU, rg(rX0), rg(rX2))
+	c.op2(x86.APMULLW, rg(rX1), rg(rX2)) // even products in the low bytes
+	c.op2(x86.APSRLW, imm(8), rg(rX0))
+	c.op2(x86.APSRLW, imm(8), rg(rX1))
+	c.op2(x86.APMULLW, rg(rX1), rg(rX0))
+	c.op2(x86.APSLLW, imm(8), rg(rX0)) // odd products in the high bytes
+	c.op2(x86.AMOVQ, imm(0x00ff00ff00ff00ff), rg(rAX))
+	c.op2(x86.AMOVQ, rg(rAX), rg(rX1))
+	c.op2(x86.APUNPCKLQDQ, rg(rX1), rg(rX1))
+	c.op2(x86.APAND, rg(rX1), rg(rX2))
+	c.op2(x86.APOR, rg(rX2), rg(rX0))
+	c.storeX(rX0, v)
+}
+
+// vmulQuads multiplies 64-bit lanes from 32×32→64 products:
+// lo(a)·lo(b) + (hi(a)·lo(b) + lo(a)·hi(b)) << 32.
+func (c *compiler) vmulQuads(v, a, b ir.Value) {
+	const rX3 = x86.REG_X3
+	c.vdef()
+	c.loadX(a, rX0)
+	c.loadX(b, rX1)
+	c.op2(x86.AMOVOU, rg(rX0), rg(rX2))
+	c.op2(x86.APSRLQ, imm(32), rg(rX2))
+	c.op2(x86.APMULULQ, rg(rX1), rg(rX2)) // hi(a)·lo(b)
+	c.op2(x86.AMOVOU, rg(rX1), rg(rX3))
+	c.op2(x86.APSRLQ, imm(32), rg(rX3))
+	c.op2(x86.APMULULQ, rg(rX0), rg(rX3)) // lo(a)·hi(b)
+	c.op2(x86.APADDQ, rg(rX3), rg(rX2))
+	c.op2(x86.APSLLQ, imm(32), rg(rX2))
+	c.op2(x86.APMULULQ, rg(rX1), rg(rX0)) // lo(a)·lo(b)
+	c.op2(x86.APADDQ, rg(rX2), rg(rX0))
+	c.storeX(rX0, v)
+}
+
+// vshift emits shifts by an immediate. x86 has no byte shifts: a 16-bit
+// shift followed by a mask removes the bits that crossed into the
+// neighbouring byte.
+func (c *compiler) vshift(v ir.Value, in *ir.Inst) {
+	size, sh := in.Aux, in.Aux2
+	var as obj.As
+	switch in.Op {
+	case ir.OpVShlI:
+		as = psllAs[size]
+	case ir.OpVLShrI:
+		as = psrlAs[size]
+	default:
+		as = psraAs[size]
+	}
+	if as == 0 {
+		panic(compileError("no SSE shift for this lane size"))
+	}
+	c.vdef()
+	c.loadX(in.Args[0], rX0)
+	// Counts of the lane width or more clear the lanes (sign-fill for
+	// arithmetic shifts), as in the reference; x86 does the same for any
+	// count above the width, so clamp to keep the immediate in range.
+	c.op2(as, imm(min(sh, 64)), rg(rX0))
+	if size == 0 {
+		var keep uint8
+		if sh < 8 {
+			if in.Op == ir.OpVShlI {
+				keep = uint8(0xff << sh)
+			} else {
+				keep = uint8(0xff >> sh)
+			}
+		}
+		c.byteMask(rX1, keep)
+		c.op2(x86.APAND, rg(rX1), rg(rX0))
+	}
+	c.storeX(rX0, v)
+}
+
+// byteMap describes a byte permutation: result byte i is byte m[i] of the
+// concatenation a (0..15) : b (16..31), or zero if m[i] < 0.
+type byteMapT [16]int16
+
+// byteMap computes the byte permutation of a permute, lane-move or narrowing
+// op, mirroring the reference semantics in ir/interp.
+func byteMap(in *ir.Inst) (byteMapT, bool) {
+	var m byteMapT
+	for i := range m {
+		m[i] = -1
+	}
+	size := int(in.Aux)
+	es := 1 << size // lane size in bytes
+	lanes := 16 / es
+	copyLane := func(dst, src int) { // lane indices; src >= lanes selects b
+		for k := 0; k < es; k++ {
+			m[dst*es+k] = int16(src*es + k)
+		}
+	}
+	full := in.Aux2 == 1
+	switch in.Op {
+	case ir.OpVZextLow:
+		n := min(int(in.Aux), 8)
+		for i := 0; i < n; i++ {
+			m[i] = int16(i)
+		}
+	case ir.OpVCombine:
+		for i := 0; i < 8; i++ {
+			m[i], m[8+i] = int16(i), int16(16+i)
+		}
+	case ir.OpVUzp1, ir.OpVUzp2, ir.OpVZip1, ir.OpVZip2, ir.OpVTrn1, ir.OpVTrn2:
+		n := lanes
+		if !full {
+			n /= 2
+		}
+		half := n / 2
+		for i := 0; i < n; i++ {
+			var fromB bool
+			var j int
+			switch in.Op {
+			case ir.OpVUzp1, ir.OpVUzp2:
+				j = 2 * i
+				if in.Op == ir.OpVUzp2 {
+					j++
+				}
+				if j >= n {
+					fromB, j = true, j-n
+				}
+			case ir.OpVZip1, ir.OpVZip2:
+				base := 0
+				if in.Op == ir.OpVZip2 {
+					base = half
+				}
+				fromB, j = i&1 == 1, base+i/2
+			case ir.OpVTrn1, ir.OpVTrn2:
+				j = i &^ 1
+				if in.Op == ir.OpVTrn2 {
+					j++
+				}
+				fromB = i&1 == 1
+			}
+			if fromB {
+				j += lanes
+			}
+			copyLane(i, j)
+		}
+	case ir.OpVExt:
+		n := 16
+		if !full {
+			n = 8
+		}
+		for i := 0; i < n; i++ {
+			j := int(in.Aux) + i
+			if j < n {
+				m[i] = int16(j)
+			} else {
+				m[i] = int16(16 + j - n)
+			}
+		}
+	case ir.OpVXtn: // lanes of size+1 truncated to size, packed low
+		for i := 0; i < lanes/2; i++ {
+			for k := 0; k < es; k++ {
+				m[i*es+k] = int16(i*2*es + k)
+			}
+		}
+	case ir.OpVRev:
+		flip := 1<<uint(in.Aux2-in.Aux) - 1
+		for i := 0; i < lanes; i++ {
+			copyLane(i, i^flip)
+		}
+	case ir.OpVDupLane:
+		for i := 0; i < lanes; i++ {
+			copyLane(i, int(in.Aux2))
+		}
+	case ir.OpVInsLane:
+		for i := 0; i < 16; i++ {
+			m[i] = int16(i)
+		}
+		copyLane(int(in.Aux2&0xff), lanes+int(in.Aux2>>8))
+	default:
+		return m, false
+	}
+	return m, true
+}
+
+// emitByteMap builds v from a and b according to m, copying runs of
+// consecutive source bytes with the widest integer moves that fit.
+func (c *compiler) emitByteMap(v, a, b ir.Value, m byteMapT) {
+	for i := 0; i < 16; {
+		n := 1
+		for _, w := range []int{8, 4, 2} {
+			if i%w != 0 || i+w > 16 {
+				continue
+			}
+			run := true
+			for k := 1; k < w; k++ {
+				if m[i] < 0 != (m[i+k] < 0) || m[i] >= 0 && (m[i+k] != m[i]+int16(k) || m[i]/16 != m[i+k]/16) {
+					run = false
+					break
+				}
+			}
+			if run {
+				n = w
+				break
+			}
+		}
+		mov := storeAs(int64(n))
+		dst := c.vecAddr(v, int64(i))
+		if m[i] < 0 {
+			c.op2(mov, imm(0), dst)
+		} else {
+			src := a
+			if m[i] >= 16 {
+				src = b
+			}
+			c.op2(loadAs(int64(n), false), c.vecAddr(src, int64(m[i]%16)), rg(rAX))
+			c.op2(mov, rg(rAX), dst)
+		}
+		i += n
+	}
+}
