@@ -1,0 +1,91 @@
+# ferry — AArch64 Linux user-mode translator for x86-64 Linux.
+#
+#   make          build bin/ferry
+#   make demo     build and run the embedded arm64 demo program
+#   make deps     install toolchains, oracles and the arm64 busybox (idempotent)
+#   make testdata build the guest test programs into .cache/testdata
+#   make test     everything CI checks
+#   make bench    time the CPU-bound guest under ferry, qemu and natively
+
+export PATH := /usr/local/go/bin:$(PATH)
+
+GO      ?= go
+CACHE   := .cache
+TD      := $(CACHE)/testdata
+CROSS   ?= aarch64-linux-gnu-gcc
+HOSTCC  ?= gcc
+CFLAGS  := -O2 -static -Wall -Wextra -Werror -std=gnu11
+
+# The translator is a static binary linked far above where arm64 static
+# binaries load (0x400000) so guest and host code never collide; the heap
+# base is fixed so a re-executed ferry can restore guest mappings.
+FERRY_ENV     := CGO_ENABLED=0 GOEXPERIMENT=norandomizedheapbase64
+FERRY_LDFLAGS := -T=0x7e0000001000
+
+# Guest C programs: one .c file each in testdata/c. The ones listed in
+# NATIVE_PROGS are portable (no arch-specific output) and are also built for
+# amd64 so the tests can check the qemu oracle against a native run and the
+# benchmark has a native baseline.
+C_PROGS      := $(basename $(notdir $(wildcard testdata/c/*.c)))
+NATIVE_PROGS := hello exitcode intarith control strings sortmem stdiofmt fileio bench
+# Assembly tests: testdata/asm/NAME.S linked with the tiny runtime rt.S,
+# no libc, so they run before a translator can start glibc.
+ASM_PROGS    := $(filter-out rt,$(basename $(notdir $(wildcard testdata/asm/*.S))))
+
+ARM64_BINS  := $(addprefix $(TD)/arm64/,$(C_PROGS) $(ASM_PROGS))
+NATIVE_BINS := $(addprefix $(TD)/amd64/,$(NATIVE_PROGS))
+
+.PHONY: all bin/ferry deps testdata test vet fmtcheck gotest bench demo clean
+
+all: bin/ferry
+
+# Always handed to the go tool: it knows better than make what changed.
+bin/ferry:
+	$(FERRY_ENV) $(GO) build -trimpath -ldflags='$(FERRY_LDFLAGS)' -o $@ ./cmd/ferry
+
+demo: bin/ferry
+	bin/ferry -demo
+
+deps:
+	bash scripts/deps.sh
+
+testdata: $(ARM64_BINS) $(NATIVE_BINS)
+
+$(TD)/arm64/%: testdata/c/%.c testdata/c/check.h | $(TD)/arm64
+	$(CROSS) $(CFLAGS) -o $@ $< -lm
+
+$(TD)/amd64/%: testdata/c/%.c testdata/c/check.h | $(TD)/amd64
+	$(HOSTCC) $(CFLAGS) -o $@ $< -lm
+
+$(TD)/arm64/%: testdata/asm/%.S testdata/asm/rt.S testdata/asm/rt.h | $(TD)/arm64
+	$(CROSS) -static -nostdlib -Wa,--fatal-warnings -o $@ testdata/asm/rt.S $<
+
+$(TD)/arm64 $(TD)/amd64:
+	mkdir -p $@
+
+vet:
+	$(GO) vet ./...
+
+fmtcheck:
+	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './.cache/*' -not -path './.git/*')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+
+# Unit tests run exactly as a plain `go test ./...` does (the e2e tests in
+# cmd/ferry build ferry itself with the flags above). The race detector
+# needs cgo; it runs on the pure-Go packages where it is cheap.
+RACE_PKGS := ./ir/... ./decoder/...
+
+gotest:
+	$(GO) test -timeout=25m ./...
+	CGO_ENABLED=1 $(GO) test -race $(RACE_PKGS)
+
+# -k: run every check and report all failures, not just the first.
+test: deps
+	$(MAKE) bin/ferry testdata
+	$(MAKE) -k vet fmtcheck gotest
+
+bench: bin/ferry testdata
+	$(GO) run ./scripts/bench
+
+clean:
+	rm -rf bin $(TD)

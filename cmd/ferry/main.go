@@ -1,0 +1,316 @@
+// Command ferry runs AArch64 (arm64) Linux programs on x86-64 Linux.
+//
+//	ferry [options] PROGRAM [ARGS...]
+//
+// The program is mapped at its own addresses, its code is translated block
+// by block (JIT by default, or the reference interpreter), and its system
+// calls are carried out by the host kernel after conversion. The exit status
+// is the program's; a program killed by a signal kills ferry with the same
+// signal.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strconv"
+	"strings"
+
+	"ferry/decoder/lift"
+	"ferry/elfload"
+	"ferry/ir"
+	"ferry/syscalls"
+
+	"golang.org/x/sys/unix"
+)
+
+// version is ferry's release name; builds may override it with
+// -ldflags=-X=main.version=….
+var version = "0.1.0-dev"
+
+// Exit statuses for ferry's own failures, following sh(1) and sysexits.h.
+const (
+	exitUsage         = 2
+	exitInternal      = 70  // EX_SOFTWARE
+	exitCannotExecute = 126 // found but not runnable
+)
+
+func init() {
+	// The guest runs on the main goroutine locked to the main thread, so
+	// the guest's thread id equals its process id (as for a real
+	// single-threaded process) and signals aimed at that thread reach it.
+	runtime.LockOSThread()
+}
+
+func main() {
+	os.Exit(ferryMain(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func usage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintf(w, `usage: ferry [options] PROGRAM [ARGS...]
+
+Runs a 64-bit Arm (AArch64) Linux program on this x86-64 Linux machine.
+
+Options:
+`)
+	fs.VisitAll(func(f *flag.Flag) {
+		if f.Name == execStateFlag || f.Name == restoreFlag {
+			return // internal: passed by ferry to itself across execve
+		}
+		name, use := flag.UnquoteUsage(f)
+		if name != "" {
+			name = " " + name
+		}
+		def := ""
+		if f.DefValue != "" && f.DefValue != "false" {
+			def = fmt.Sprintf(" (default %q)", f.DefValue)
+		}
+		fmt.Fprintf(w, "  -%s%s\n    \t%s%s\n", f.Name, name, use, def)
+	})
+	fmt.Fprintf(w, `
+Environment:
+  FERRY_DEBUG=1   report unsupported system calls and show stack traces
+                  of internal errors
+`)
+}
+
+func engineNames() string {
+	var names []string
+	for n := range engineFactories {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, "|")
+}
+
+// options are the command-line settings that shape a guest run.
+type options struct {
+	engine string // key of engineFactories
+	strace bool
+	debug  bool   // FERRY_DEBUG: report unsupported syscalls, stacks of internal errors
+	argv0  string // replaces argv[0] if set
+	// inherited is the guest state a previous ferry passed on when its
+	// guest called execve (-exec-state).
+	inherited syscalls.ExecState
+}
+
+// Internal options ferry passes to itself: guest state across execve, and
+// the image of a forked guest.
+const (
+	execStateFlag = "exec-state"
+	restoreFlag   = "restore-fd"
+)
+
+// ferryMain parses the command line and runs the program; it returns the
+// exit status.
+func ferryMain(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("ferry", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var opts options
+	fs.StringVar(&opts.engine, "engine", "jit", "execution engine: "+engineNames())
+	fs.BoolVar(&opts.strace, "strace", false, "log every system call of the program to stderr")
+	fs.StringVar(&opts.argv0, "argv0", "", "pass `NAME` to the program as argv[0] instead of PROGRAM")
+	showVersion := fs.Bool("version", false, "print ferry's version and exit")
+	demo := fs.Bool("demo", false, "run a small built-in arm64 program (prints the machine name)")
+	execState := fs.String(execStateFlag, "", "guest state inherited across execve (internal)")
+	restore := fs.String(restoreFlag, "", "continue a forked guest from this image (internal)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage(stdout, fs)
+			return 0
+		}
+		fmt.Fprintf(stderr, "ferry: %v\n", err)
+		usage(stderr, fs)
+		return exitUsage
+	}
+	if *showVersion {
+		fmt.Fprintf(stdout, "ferry %s (%s, linux/amd64 host, linux/arm64 guests)\n", version, runtime.Version())
+		return 0
+	}
+	if _, ok := engineFactories[opts.engine]; !ok {
+		fmt.Fprintf(stderr, "ferry: unknown engine %q (choose %s)\n", opts.engine, engineNames())
+		return exitUsage
+	}
+	opts.debug = os.Getenv("FERRY_DEBUG") != ""
+	if *execState != "" {
+		st, ok := syscalls.ParseExecState(*execState)
+		if !ok {
+			fmt.Fprintf(stderr, "ferry: invalid -%s %q\n", execStateFlag, *execState)
+			return exitUsage
+		}
+		opts.inherited = st
+	}
+	if *restore != "" {
+		return resumeForkedGuest(opts, *restore, stderr)
+	}
+	if *demo {
+		return runDemo(func(argv []string) int { return runProgram(opts, argv, stderr) })
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "ferry: no program given")
+		usage(stderr, fs)
+		return exitUsage
+	}
+	return runProgram(opts, fs.Args(), stderr)
+}
+
+// runProgram loads argv[0] and runs it to completion, returning its exit
+// status (or dying of the signal that killed it).
+func runProgram(opts options, argv []string, stderr io.Writer) (status int) {
+	defer recoverInternalError(opts, stderr, &status)
+
+	prog := argv[0]
+	proc := syscalls.NewProcess("")
+	img, err := elfload.Load(prog, &proc.Mem)
+	if err != nil {
+		return loadFailure(stderr, err)
+	}
+	proc.ExePath = img.ExePath
+	proc.SetBrk(img.BrkStart)
+	guestArgv := append([]string(nil), argv...)
+	if opts.argv0 != "" {
+		guestArgv[0] = opts.argv0
+	}
+	stack, err := elfload.SetupStack(img, &proc.Mem, guestArgv, initialEnviron())
+	if err != nil {
+		return loadFailure(stderr, err)
+	}
+	proc.Inherit(opts.inherited)
+	if err := proc.SetupSigreturnTrampoline(); err != nil {
+		fmt.Fprintf(stderr, "ferry: cannot map the signal return trampoline: %v\n", err)
+		return exitInternal
+	}
+	cpu := &ir.CPU{PC: img.Entry}
+	cpu.X[31] = stack.SP
+	return startGuest(opts, proc, cpu, stderr)
+}
+
+// resumeForkedGuest continues a guest that a parent ferry forked (see
+// syscalls.RestoreFork); spec is "FD:BASE" from -restore-fd.
+func resumeForkedGuest(opts options, spec string, stderr io.Writer) (status int) {
+	defer recoverInternalError(opts, stderr, &status)
+	fdText, baseText, _ := strings.Cut(spec, ":")
+	fd, err1 := strconv.Atoi(fdText)
+	base, err2 := strconv.ParseUint(baseText, 10, 64)
+	if err1 != nil || err2 != nil {
+		fmt.Fprintf(stderr, "ferry: invalid -%s %q\n", restoreFlag, spec)
+		return exitUsage
+	}
+	proc, cpu, err := syscalls.RestoreFork(fd, base)
+	if err != nil {
+		fmt.Fprintf(stderr, "ferry: fork: %v\n", err)
+		return exitInternal
+	}
+	return startGuest(opts, proc, cpu, stderr)
+}
+
+// startGuest wires proc to a new engine and the host, and runs the guest.
+func startGuest(opts options, proc *syscalls.Process, cpu *ir.CPU, stderr io.Writer) int {
+	eng, err := engineFactories[opts.engine](lift.Translate)
+	if err != nil {
+		fmt.Fprintf(stderr, "ferry: cannot start the %s engine: %v\n", opts.engine, err)
+		return exitInternal
+	}
+	proc.OnCodeUnmap = eng.Invalidate
+	if self, err := os.Executable(); err == nil {
+		proc.Translator = self
+		proc.TranslatorArgs = []string{"-engine=" + opts.engine}
+		if opts.strace {
+			proc.TranslatorArgs = append(proc.TranslatorArgs, "-strace")
+		}
+	}
+	proc.Strace = opts.strace
+	proc.Debug = opts.debug
+	proc.Log = stderr
+	proc.ForwardHostSignals()
+	return runGuest(cpu, eng, proc, stderr)
+}
+
+// recoverInternalError turns a Go panic into one "ferry: internal error"
+// line (with the stack only in debug mode) and exit status 70.
+func recoverInternalError(opts options, stderr io.Writer, status *int) {
+	if r := recover(); r != nil {
+		fmt.Fprintf(stderr, "ferry: internal error: %v\n", r)
+		if opts.debug {
+			stderr.Write(debug.Stack())
+		}
+		*status = exitInternal
+	}
+}
+
+// initialEnviron returns ferry's environment exactly as the kernel passed
+// it, for the guest. os.Environ is not that: Go drops duplicate names and
+// entries without '=', which a program's envp may legitimately hold.
+func initialEnviron() []string {
+	data, err := os.ReadFile("/proc/self/environ")
+	if err != nil {
+		return os.Environ()
+	}
+	if len(data) == 0 {
+		return nil
+	}
+	return strings.Split(strings.TrimSuffix(string(data), "\x00"), "\x00")
+}
+
+// loadFailure reports a program that cannot be started, with the status a
+// shell would give it.
+func loadFailure(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "ferry: %v\n", err)
+	var le *elfload.Error
+	if errors.As(err, &le) {
+		return le.ExitStatus()
+	}
+	return exitCannotExecute
+}
+
+// engine is what the runtime loop needs from backend.Engine.
+type engine interface {
+	Run(cpu *ir.CPU) ir.ExitReason
+}
+
+// runGuest is the dispatcher: it runs guest code until the guest needs the
+// runtime, and returns the guest's exit status. Pending signals are
+// delivered whenever the guest comes back here (at the latest after a time
+// slice). A crash the guest has no handler for ends ferry with the signal the
+// kernel would have killed the guest with.
+func runGuest(cpu *ir.CPU, eng engine, proc *syscalls.Process, stderr io.Writer) int {
+	for {
+		switch reason := eng.Run(cpu); reason {
+		case ir.ExitSyscall:
+			if exited, status := proc.Handle(cpu); exited {
+				return status
+			}
+		case ir.ExitBudget, ir.ExitNone, ir.ExitChain, ir.ExitIndirect:
+			// Time slice over (or an engine-internal exit): a safe point
+			// for the Go runtime; resume at cpu.PC.
+		case ir.ExitUndefined:
+			info := syscalls.SigInfo{Signo: int32(unix.SIGILL), Code: syscalls.ILL_ILLOPC, Addr: cpu.PC}
+			if !proc.DeliverFault(cpu, info) {
+				fmt.Fprintf(stderr, "ferry: illegal instruction at %#x: %08x\n", cpu.PC, uint32(cpu.ExitInfo))
+				syscalls.DieOfSignal(unix.SIGILL)
+			}
+		case ir.ExitBreakpoint:
+			info := syscalls.SigInfo{Signo: int32(unix.SIGTRAP), Code: syscalls.TRAP_BRKPT, Addr: cpu.PC}
+			if !proc.DeliverFault(cpu, info) {
+				fmt.Fprintf(stderr, "ferry: breakpoint (brk #%#x) at %#x\n", cpu.ExitInfo, cpu.PC)
+				syscalls.DieOfSignal(unix.SIGTRAP)
+			}
+		case ir.ExitFault:
+			info := syscalls.SigInfo{Signo: int32(unix.SIGSEGV), Code: proc.SegvCode(cpu.ExitInfo), Addr: cpu.ExitInfo}
+			if !proc.DeliverFault(cpu, info) {
+				fmt.Fprintf(stderr, "ferry: segmentation fault at %#x (pc %#x)\n", cpu.ExitInfo, cpu.PC)
+				syscalls.DieOfSignal(unix.SIGSEGV)
+			}
+		default:
+			panic(fmt.Sprintf("engine returned unknown exit reason %d at pc %#x", reason, cpu.PC))
+		}
+		if proc.HasDeliverableSignal() {
+			proc.DeliverPending(cpu)
+		}
+	}
+}

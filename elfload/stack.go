@@ -1,0 +1,220 @@
+package elfload
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"fmt"
+	"os"
+
+	"ferry/syscalls/guestmem"
+
+	"golang.org/x/sys/unix"
+)
+
+// Auxiliary vector types (include/uapi/linux/auxvec.h and arm64's
+// asm/auxvec.h).
+const (
+	AT_NULL         = 0
+	AT_PHDR         = 3
+	AT_PHENT        = 4
+	AT_PHNUM        = 5
+	AT_PAGESZ       = 6
+	AT_BASE         = 7
+	AT_FLAGS        = 8
+	AT_ENTRY        = 9
+	AT_UID          = 11
+	AT_EUID         = 12
+	AT_GID          = 13
+	AT_EGID         = 14
+	AT_PLATFORM     = 15
+	AT_HWCAP        = 16
+	AT_CLKTCK       = 17
+	AT_SECURE       = 23
+	AT_RANDOM       = 25
+	AT_HWCAP2       = 26
+	AT_EXECFN       = 31
+	AT_MINSIGSTKSZ  = 51
+	AT_SYSINFO_EHDR = 33
+)
+
+// arm64 AT_HWCAP bits (arch/arm64/include/uapi/asm/hwcap.h). Only the
+// features ferry implements completely may be advertised: libc and
+// libraries pick code paths from these bits.
+const (
+	HWCAP_FP       = 1 << 0
+	HWCAP_ASIMD    = 1 << 1
+	HWCAP_EVTSTRM  = 1 << 2
+	HWCAP_AES      = 1 << 3
+	HWCAP_PMULL    = 1 << 4
+	HWCAP_SHA1     = 1 << 5
+	HWCAP_SHA2     = 1 << 6
+	HWCAP_CRC32    = 1 << 7
+	HWCAP_ATOMICS  = 1 << 8
+	HWCAP_FPHP     = 1 << 9
+	HWCAP_ASIMDHP  = 1 << 10
+	HWCAP_CPUID    = 1 << 11
+	HWCAP_ASIMDRDM = 1 << 12
+	HWCAP_JSCVT    = 1 << 13
+	HWCAP_FCMA     = 1 << 14
+	HWCAP_LRCPC    = 1 << 15
+	HWCAP_DCPOP    = 1 << 16
+	HWCAP_SHA3     = 1 << 17
+	HWCAP_SM3      = 1 << 18
+	HWCAP_SM4      = 1 << 19
+	HWCAP_ASIMDDP  = 1 << 20
+	HWCAP_SHA512   = 1 << 21
+	HWCAP_SVE      = 1 << 22
+)
+
+// HWCap and HWCap2 are what ferry advertises. Widen them only together
+// with the lifter and both engines.
+var (
+	HWCap  uint64 = HWCAP_FP | HWCAP_ASIMD | HWCAP_CRC32
+	HWCap2 uint64 = 0
+)
+
+// Platform is AT_PLATFORM on arm64 (ELF_PLATFORM "aarch64").
+const Platform = "aarch64"
+
+// MinSigStkSz is AT_MINSIGSTKSZ: arm64 kernels without SVE/SME report
+// 5120, which is also MINSIGSTKSZ in arm64 glibc.
+const MinSigStkSz = 5120
+
+// ClockTicks is AT_CLKTCK (USER_HZ).
+const ClockTicks = 100
+
+// AuxEntry is one auxiliary vector entry.
+type AuxEntry struct{ Type, Val uint64 }
+
+// StackSize is the size of the guest's main stack: RLIMIT_STACK when it is
+// reasonable (Linux lets the stack grow up to it), else bounded. The region
+// is MAP_NORESERVE; untouched pages cost nothing.
+func StackSize() uint64 {
+	const min, def = 128 << 10, 8 << 20
+	var rl unix.Rlimit
+	if unix.Getrlimit(unix.RLIMIT_STACK, &rl) != nil {
+		return def
+	}
+	cur := rl.Cur
+	switch {
+	case cur == unix.RLIM_INFINITY || cur > guestmem.StackMaxSize:
+		return guestmem.StackMaxSize
+	case cur < min:
+		return min
+	}
+	return guestmem.PageAlignUp(cur)
+}
+
+// Stack is the guest's initial stack as built by SetupStack.
+type Stack struct {
+	Bottom, Top uint64 // the mapped stack region
+	SP          uint64 // initial SP: points at argc, 16-byte aligned
+	ArgvAddrs   []uint64
+	EnvpAddrs   []uint64
+	ExecFn      uint64 // address of the AT_EXECFN string
+	Platform    uint64 // address of the AT_PLATFORM string
+	Random      uint64 // address of the 16 AT_RANDOM bytes
+	Auxv        []AuxEntry
+}
+
+// SetupStack maps the main stack just below guestmem.StackTop and fills
+// it like the arm64 kernel: from the top down, an 8-byte zero word, the
+// AT_EXECFN string, the environment strings, the argument strings (each
+// group in ascending order), then at a 16-byte aligned boundary the
+// platform string and the 16 random bytes, and at the 16-byte aligned SP:
+// argc, argv[], NULL, envp[], NULL, auxv pairs ending in AT_NULL.
+func SetupStack(img *Image, mem *guestmem.Map, argv, envp []string) (*Stack, error) {
+	size := StackSize()
+	st := &Stack{Top: guestmem.StackTop, Bottom: guestmem.StackTop - size}
+	prot := guestmem.ProtRead | guestmem.ProtWrite
+	if img.ExecStack {
+		prot |= guestmem.ProtExec
+	}
+	// Like Linux, strings may take at most a quarter of the stack.
+	strBytes := uint64(len(img.Path) + 1 + len(Platform) + 1)
+	for _, s := range append(append([]string(nil), argv...), envp...) {
+		strBytes += uint64(len(s) + 1)
+	}
+	pointers := uint64(len(argv)+len(envp)+2+1+64) * 8
+	if strBytes+pointers > size/4 {
+		return nil, fail(img.Path, "argument list too long")
+	}
+	if e := mem.MapNoReplace(st.Bottom, size, prot,
+		guestmem.MapPrivate|guestmem.MapAnonymous|guestmem.MapNoReserve|guestmem.MapGrowsDown, -1, 0, "[stack]"); e != 0 {
+		return nil, fail(img.Path, "cannot map the stack at %#x-%#x: %v", st.Bottom, st.Top, e)
+	}
+
+	p := st.Top - 8 // the kernel leaves one zero word at the very top
+	putString := func(s string) uint64 {
+		p -= uint64(len(s) + 1)
+		b := GuestBytes(p, uint64(len(s)+1))
+		copy(b, s)
+		b[len(s)] = 0
+		return p
+	}
+	st.ExecFn = putString(img.Path)
+	st.EnvpAddrs = make([]uint64, len(envp))
+	for i := len(envp) - 1; i >= 0; i-- {
+		st.EnvpAddrs[i] = putString(envp[i])
+	}
+	st.ArgvAddrs = make([]uint64, len(argv))
+	for i := len(argv) - 1; i >= 0; i-- {
+		st.ArgvAddrs[i] = putString(argv[i])
+	}
+	p &^= 15 // arch_align_stack, without the randomization
+	st.Platform = putString(Platform)
+	p -= 16
+	st.Random = p
+	if _, err := rand.Read(GuestBytes(st.Random, 16)); err != nil {
+		return nil, fail(img.Path, "cannot get random bytes: %v", err)
+	}
+
+	st.Auxv = []AuxEntry{
+		{AT_MINSIGSTKSZ, MinSigStkSz},
+		{AT_HWCAP, HWCap},
+		{AT_PAGESZ, guestmem.PageSize},
+		{AT_CLKTCK, ClockTicks},
+		{AT_PHDR, img.Phdr},
+		{AT_PHENT, img.Phent},
+		{AT_PHNUM, img.Phnum},
+		{AT_BASE, 0}, // no interpreter
+		{AT_FLAGS, 0},
+		{AT_ENTRY, img.Entry},
+		{AT_UID, uint64(os.Getuid())},
+		{AT_EUID, uint64(os.Geteuid())},
+		{AT_GID, uint64(os.Getgid())},
+		{AT_EGID, uint64(os.Getegid())},
+		{AT_SECURE, 0},
+		{AT_RANDOM, st.Random},
+		{AT_HWCAP2, HWCap2},
+		{AT_EXECFN, st.ExecFn},
+		{AT_PLATFORM, st.Platform},
+		{AT_NULL, 0},
+	}
+	words := 1 + len(argv) + 1 + len(envp) + 1 + 2*len(st.Auxv)
+	sp := (p - uint64(words)*8) &^ 15
+	st.SP = sp
+	out := GuestBytes(sp, uint64(words)*8)
+	w := 0
+	put := func(v uint64) {
+		binary.LittleEndian.PutUint64(out[w*8:], v)
+		w++
+	}
+	put(uint64(len(argv)))
+	for _, a := range st.ArgvAddrs {
+		put(a)
+	}
+	put(0)
+	for _, a := range st.EnvpAddrs {
+		put(a)
+	}
+	put(0)
+	for _, a := range st.Auxv {
+		put(a.Type)
+		put(a.Val)
+	}
+	if w != words {
+		panic(fmt.Sprintf("elfload: wrote %d stack words, planned %d", w, words))
+	}
+	return st, nil
+}

@@ -1,0 +1,92 @@
+package syscalls
+
+import (
+	"encoding/binary"
+
+	"golang.org/x/sys/unix"
+)
+
+// open(2) flag bits whose values differ between arm64 (asm-generic) and
+// x86-64. Every other O_* bit has the same value on both.
+const (
+	arm64ODirectory = 0o40000
+	arm64ONoFollow  = 0o100000
+	arm64ODirect    = 0o200000
+	arm64OLargeFile = 0o400000
+
+	x86ODirectory = 0o200000
+	x86ONoFollow  = 0o400000
+	x86ODirect    = 0o40000
+	x86OLargeFile = 0o100000
+
+	oDiffering = arm64ODirectory | arm64ONoFollow | arm64ODirect | arm64OLargeFile
+)
+
+// OpenFlagsToHost converts arm64 O_* flags to x86-64 ones.
+func OpenFlagsToHost(f uint64) uint64 {
+	h := f &^ oDiffering
+	if f&arm64ODirectory != 0 {
+		h |= x86ODirectory
+	}
+	if f&arm64ONoFollow != 0 {
+		h |= x86ONoFollow
+	}
+	if f&arm64ODirect != 0 {
+		h |= x86ODirect
+	}
+	if f&arm64OLargeFile != 0 {
+		h |= x86OLargeFile
+	}
+	return h
+}
+
+// OpenFlagsToGuest converts x86-64 O_* flags (as F_GETFL returns them) to
+// arm64 ones.
+func OpenFlagsToGuest(h uint64) uint64 {
+	f := h &^ oDiffering // the x86-64 differing bits are the same set
+	if h&x86ODirectory != 0 {
+		f |= arm64ODirectory
+	}
+	if h&x86ONoFollow != 0 {
+		f |= arm64ONoFollow
+	}
+	if h&x86ODirect != 0 {
+		f |= arm64ODirect
+	}
+	if h&x86OLargeFile != 0 {
+		f |= arm64OLargeFile
+	}
+	return f
+}
+
+// GuestStatSize is sizeof(struct stat) on arm64 (asm-generic layout).
+const GuestStatSize = 128
+
+// EncodeStat writes the host's struct stat in the arm64 asm-generic layout:
+//
+//	0 dev  8 ino  16 mode(u32)  20 nlink(u32)  24 uid  28 gid  32 rdev
+//	40 pad  48 size  56 blksize(i32)  60 pad  64 blocks
+//	72 atime  80 atime_nsec  88 mtime  96 mtime_nsec  104 ctime  112 ctime_nsec
+//	120 unused[2](u32)
+//
+// x86-64 puts a 64-bit nlink before mode and has a 64-bit blksize.
+func EncodeStat(st *unix.Stat_t, out []byte) {
+	le := binary.LittleEndian
+	clear(out[:GuestStatSize])
+	le.PutUint64(out[0:], st.Dev)
+	le.PutUint64(out[8:], st.Ino)
+	le.PutUint32(out[16:], st.Mode)
+	le.PutUint32(out[20:], uint32(st.Nlink))
+	le.PutUint32(out[24:], st.Uid)
+	le.PutUint32(out[28:], st.Gid)
+	le.PutUint64(out[32:], st.Rdev)
+	le.PutUint64(out[48:], uint64(st.Size))
+	le.PutUint32(out[56:], uint32(st.Blksize))
+	le.PutUint64(out[64:], uint64(st.Blocks))
+	le.PutUint64(out[72:], uint64(st.Atim.Sec))
+	le.PutUint64(out[80:], uint64(st.Atim.Nsec))
+	le.PutUint64(out[88:], uint64(st.Mtim.Sec))
+	le.PutUint64(out[96:], uint64(st.Mtim.Nsec))
+	le.PutUint64(out[104:], uint64(st.Ctim.Sec))
+	le.PutUint64(out[112:], uint64(st.Ctim.Nsec))
+}

@@ -1,0 +1,255 @@
+package syscalls
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// execve. The new program replaces the guest in the same host process
+// (same pid, fds without FD_CLOEXEC, cwd, rlimits): an arm64 program is
+// started by exec'ing ferry itself on it, a "#!" script through its
+// interpreter (itself arm64 or not), any other program the host kernel
+// accepts (an x86-64 binary, say) directly.
+
+const (
+	maxExecStrings  = 1 << 17 // argv+envp entries
+	maxExecBytes    = 8 << 20 // their total size
+	maxScriptNest   = 4       // BINPRM_MAX_RECURSION
+	execHeaderBytes = 256     // BINPRM_BUF_SIZE
+)
+
+// ExecState is what a guest keeps across execve beyond what the host kernel
+// keeps for ferry: its ignored signals and its signal mask (ferry applies
+// the mask itself, so the host thread's mask does not carry it).
+type ExecState struct {
+	IgnoredSignals uint64
+	SigMask        uint64
+}
+
+// readStringArray reads a NULL-terminated guest array of string pointers.
+func (p *Process) readStringArray(addr uint64, total *int) ([]string, unix.Errno) {
+	var out []string
+	if addr == 0 {
+		return nil, 0
+	}
+	for i := 0; ; i++ {
+		if i >= maxExecStrings {
+			return nil, unix.E2BIG
+		}
+		b, ok := p.copyIn(addr+uint64(i)*8, 8)
+		if !ok {
+			return nil, unix.EFAULT
+		}
+		ptr := binary.LittleEndian.Uint64(b)
+		if ptr == 0 {
+			return out, 0
+		}
+		s, ok := p.cString(ptr, maxExecBytes-*total+1)
+		if !ok {
+			return nil, unix.EFAULT
+		}
+		*total += len(s) + 1
+		if *total > maxExecBytes {
+			return nil, unix.E2BIG
+		}
+		out = append(out, s)
+	}
+}
+
+func (p *Process) sysExecve(a *[6]uint64) int64 {
+	path, ok := p.cString(a[0], unix.PathMax+1)
+	if !ok {
+		return errno(unix.EFAULT)
+	}
+	if len(path) > unix.PathMax {
+		return errno(unix.ENAMETOOLONG)
+	}
+	total := 0
+	argv, e := p.readStringArray(a[1], &total)
+	if e != 0 {
+		return errno(e)
+	}
+	envp, e := p.readStringArray(a[2], &total)
+	if e != 0 {
+		return errno(e)
+	}
+	if p.isSelfExe(path) && p.ExePath != "" {
+		// The guest's own program, not ferry (busybox re-executes
+		// itself this way to run its applets).
+		path = p.ExePath
+	}
+	if p.Strace {
+		fmt.Fprintf(p.log(), "[ferry] execve(%q, %q, [%d vars]) ...\n", path, argv, len(envp))
+	}
+	return errno(p.exec(path, argv, envp, 0))
+}
+
+// exec replaces the process image; it returns only on failure.
+func (p *Process) exec(path string, argv, envp []string, depth int) unix.Errno {
+	if path == "" {
+		return unix.ENOENT
+	}
+	if err := unix.Access(path, unix.X_OK); err != nil {
+		return err.(unix.Errno)
+	}
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		return err.(unix.Errno)
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return unix.EACCES
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return unix.EACCES
+	}
+	hdr := make([]byte, execHeaderBytes)
+	n, _ := f.ReadAt(hdr, 0)
+	f.Close()
+	hdr = hdr[:n]
+
+	switch {
+	case bytes.HasPrefix(hdr, []byte("#!")):
+		if depth >= maxScriptNest {
+			return unix.ELOOP
+		}
+		interp, arg, ok := parseShebang(hdr)
+		if !ok {
+			return unix.ENOEXEC
+		}
+		next := []string{interp}
+		if arg != "" {
+			next = append(next, arg)
+		}
+		next = append(next, path)
+		if len(argv) > 1 {
+			next = append(next, argv[1:]...)
+		}
+		return p.exec(interp, next, envp, depth+1)
+	case isAArch64ELF(hdr):
+		if p.Translator == "" {
+			return unix.ENOEXEC
+		}
+		args := append([]string{p.Translator}, p.TranslatorArgs...)
+		args = append(args, "-exec-state="+p.execState().String())
+		if len(argv) > 0 {
+			args = append(args, "-argv0="+argv[0])
+		}
+		args = append(args, "--", path)
+		if len(argv) > 1 {
+			args = append(args, argv[1:]...)
+		}
+		return p.hostExec(p.Translator, args, envp)
+	}
+	return p.hostExec(path, argv, envp)
+}
+
+func isAArch64ELF(h []byte) bool {
+	return len(h) >= 20 && string(h[:4]) == "\x7fELF" && binary.LittleEndian.Uint16(h[18:]) == 183
+}
+
+// parseShebang splits a "#!interpreter [arg]" line like Linux: the
+// interpreter ends at the first blank, the rest (trimmed) is one argument.
+func parseShebang(h []byte) (interp, arg string, ok bool) {
+	line := h[2:]
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	} else if len(h) == execHeaderBytes {
+		return "", "", false // too long to be a complete line
+	}
+	s := strings.Trim(string(line), " \t")
+	if s == "" {
+		return "", "", false
+	}
+	interp, arg, _ = strings.Cut(strings.ReplaceAll(s, "\t", " "), " ")
+	return interp, strings.Trim(arg, " \t"), true
+}
+
+func (p *Process) execState() ExecState {
+	var st ExecState
+	for sig := 1; sig <= NSig; sig++ {
+		if p.handlerOf(sig) == sigIgn {
+			st.IgnoredSignals |= sigBit(sig)
+		}
+	}
+	st.SigMask = p.SigMask
+	return st
+}
+
+// String encodes the state for ferry's -exec-state option.
+func (s ExecState) String() string {
+	return "ign:" + hex(s.IgnoredSignals) + ",mask:" + hex(s.SigMask)
+}
+
+func hex(v uint64) string { return "0x" + strconv.FormatUint(v, 16) }
+
+// ParseExecState decodes an -exec-state option value.
+func ParseExecState(s string) (ExecState, bool) {
+	var st ExecState
+	for _, part := range strings.Split(s, ",") {
+		key, val, ok := strings.Cut(part, ":")
+		if !ok {
+			return st, false
+		}
+		v, err := strconv.ParseUint(strings.TrimPrefix(val, "0x"), 16, 64)
+		if err != nil {
+			return st, false
+		}
+		switch key {
+		case "ign":
+			st.IgnoredSignals = v
+		case "mask":
+			st.SigMask = v
+		default:
+			return st, false
+		}
+	}
+	return st, true
+}
+
+// Inherit applies the state a previous image passed through execve.
+func (p *Process) Inherit(st ExecState) {
+	for sig := 1; sig <= NSig; sig++ {
+		if st.IgnoredSignals&sigBit(sig) != 0 && sig != int(unix.SIGKILL) && sig != int(unix.SIGSTOP) {
+			p.SigActions[sig].Handler = sigIgn
+		}
+	}
+	p.SigMask = st.SigMask &^ unblockable
+}
+
+// hostExec makes the host kernel run path. Signals the guest ignores are
+// ignored on the host too, so that a native program inherits them (the
+// kernel keeps SIG_IGN across exec and resets handlers).
+func (p *Process) hostExec(path string, argv, envp []string) unix.Errno {
+	var saved []struct {
+		sig unix.Signal
+		old rawSigaction
+	}
+	for sig := 1; sig <= NSig; sig++ {
+		s := unix.Signal(sig)
+		if p.handlerOf(sig) != sigIgn || s == unix.SIGKILL || s == unix.SIGSTOP {
+			continue
+		}
+		var old rawSigaction
+		setHostAction(s, &rawSigaction{handler: sigIgn}, &old)
+		saved = append(saved, struct {
+			sig unix.Signal
+			old rawSigaction
+		}{s, old})
+	}
+	err := syscall.Exec(path, argv, envp)
+	for _, s := range saved {
+		setHostAction(s.sig, &s.old, nil)
+	}
+	if e, ok := err.(syscall.Errno); ok {
+		return unix.Errno(e)
+	}
+	return unix.ENOEXEC
+}

@@ -1,0 +1,311 @@
+package syscalls
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/gob"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"syscall"
+
+	"ferry/ir"
+	"ferry/syscalls/guestmem"
+
+	"golang.org/x/sys/unix"
+)
+
+// Guest fork. A Go process cannot safely keep running Go code in a child
+// of a raw fork (NOTES §7), so a guest fork starts a fresh ferry that
+// continues the guest: the parent writes the guest's state (registers,
+// Process, and the contents of its memory) into a memfd, starts ferry with
+// -restore-fd through syscall.ForkExec (which runs only raw system calls
+// between clone and execve), and the new ferry maps the memfd's pages at
+// the guest's addresses copy-on-write. The child is a real child process of
+// the guest: same fds (FD_CLOEXEC ones included), cwd, umask, rlimits,
+// credentials, session and process group; wait4 and SIGCHLD work as usual.
+//
+// Shared mappings stay shared only when they are backed by a named file
+// (the child maps the file again); MAP_SHARED|MAP_ANONYMOUS memory is
+// copied, like private memory.
+
+// clone flags (same on arm64 and x86-64).
+const (
+	cloneCSignal       = 0x000000ff
+	cloneVM            = 0x00000100
+	cloneFS            = 0x00000200
+	cloneFiles         = 0x00000400
+	cloneSighand       = 0x00000800
+	clonePidfd         = 0x00001000
+	clonePtrace        = 0x00002000
+	cloneVfork         = 0x00004000
+	cloneParent        = 0x00008000
+	cloneThread        = 0x00010000
+	cloneSettls        = 0x00080000
+	cloneParentSettid  = 0x00100000
+	cloneChildCleartid = 0x00200000
+	cloneChildSettid   = 0x01000000
+)
+
+const forkMagic = "ferry-fork-1\n"
+
+// forkImage is the guest state handed to the child ferry.
+type forkImage struct {
+	Process     *Process
+	CPU         ir.CPU
+	Regions     []forkRegion // one per Process.Mem.Mappings entry
+	CloexecFDs  []int        // guest fds to mark FD_CLOEXEC again
+	ChildSetTID uint64       // CLONE_CHILD_SETTID address, 0 if none
+}
+
+// forkRegion says where a mapping's contents are.
+type forkRegion struct {
+	MemfdOffset uint64 // page-aligned offset of the contents in the memfd
+	Remap       bool   // shared file mapping: map the file itself again
+}
+
+func (p *Process) sysClone(cpu *ir.CPU, a *[6]uint64) int64 {
+	flags, newSP, parentTID, tls, childTID := a[0], a[1], a[2], a[3], a[4]
+	if flags&(cloneThread|cloneSighand|cloneFiles|cloneFS) != 0 {
+		// Threads (and processes sharing tables with their parent)
+		// would share the translator's address space: not supported yet.
+		return errno(unix.ENOSYS)
+	}
+	// CLONE_VM|CLONE_VFORK (vfork, posix_spawn) is served as a fork: the
+	// child works on a copy, which is what every vfork child that only
+	// execs or exits needs.
+	if flags&(clonePidfd|clonePtrace|cloneParent) != 0 || flags&^(cloneCSignal|cloneVM|cloneVfork|
+		cloneSettls|cloneParentSettid|cloneChildCleartid|cloneChildSettid) != 0 {
+		return errno(unix.EINVAL)
+	}
+	if p.Translator == "" {
+		return errno(unix.ENOSYS)
+	}
+	if flags&cloneParentSettid != 0 && !p.writable(parentTID, 4) {
+		return errno(unix.EFAULT)
+	}
+
+	child := *cpu
+	child.X[0] = 0
+	child.PC = cpu.PC
+	if newSP != 0 {
+		child.X[31] = newSP
+	}
+	if flags&cloneSettls != 0 {
+		child.TPIDR = tls
+	}
+	child.ExclSize = 0
+	img := forkImage{CPU: child}
+	if flags&cloneChildSettid != 0 {
+		img.ChildSetTID = childTID
+	}
+	saved := *p
+	if flags&cloneChildCleartid != 0 {
+		saved.ClearChildTID = childTID
+	}
+	// The child starts with no pending signals (fork(2)).
+	saved.SigPending = 0
+	saved.PendingInfo = [NSig + 1]SigInfo{}
+	img.Process = &saved
+
+	pid, err := p.spawnChild(&img)
+	if err != nil {
+		if p.Debug || p.Strace {
+			fmt.Fprintf(p.log(), "ferry: fork: %v\n", err)
+		}
+		if e, ok := err.(unix.Errno); ok {
+			return errno(e)
+		}
+		return errno(unix.EAGAIN)
+	}
+	if flags&cloneParentSettid != 0 {
+		binary.LittleEndian.PutUint32(guestBytes(parentTID, 4), uint32(pid))
+	}
+	return int64(pid)
+}
+
+// spawnChild writes img and the guest's memory into a memfd and starts the
+// child ferry on it.
+func (p *Process) spawnChild(img *forkImage) (int, error) {
+	fd, err := unix.MemfdCreate("ferry-fork", unix.MFD_CLOEXEC)
+	if err != nil {
+		return 0, err
+	}
+	defer unix.Close(fd)
+
+	// Memory first, at page-aligned offsets after a header page budget
+	// computed below; write it sparsely: all-zero pages stay holes.
+	img.Regions = make([]forkRegion, len(p.Mem.Mappings))
+	off := uint64(0)
+	for i, mp := range p.Mem.Mappings {
+		if mp.Flags&guestmem.MapTypeMask != guestmem.MapPrivate && mp.Flags&guestmem.MapAnonymous == 0 && mp.Name != "" {
+			img.Regions[i] = forkRegion{Remap: true}
+			continue
+		}
+		img.Regions[i] = forkRegion{MemfdOffset: off}
+		off += mp.End - mp.Start
+	}
+	var state bytes.Buffer
+	state.WriteString(forkMagic)
+	cloexec := guestCloexecFDs(fd)
+	img.CloexecFDs = cloexec
+	hooksLog, hooksCode := p.Log, p.OnCodeUnmap
+	img.Process.Log, img.Process.OnCodeUnmap = nil, nil
+	err = gob.NewEncoder(&state).Encode(img)
+	p.Log, p.OnCodeUnmap = hooksLog, hooksCode
+	if err != nil {
+		return 0, err
+	}
+	// Layout: [state, padded to a page] [memory regions].
+	base := guestmem.PageAlignUp(uint64(state.Len()))
+	if _, err := unix.Pwrite(fd, state.Bytes(), 0); err != nil {
+		return 0, err
+	}
+	for i, mp := range p.Mem.Mappings {
+		r := img.Regions[i]
+		if r.Remap || guestmem.HostProt(mp.Prot) == 0 {
+			continue
+		}
+		if err := writeNonZeroPages(fd, base+r.MemfdOffset, mp.Start, mp.End); err != nil {
+			return 0, err
+		}
+	}
+	if err := unix.Ftruncate(fd, int64(base+off)); err != nil {
+		return 0, err
+	}
+
+	// Let every guest fd survive the exec in the child (fork keeps
+	// FD_CLOEXEC fds open); the child sets the flag again.
+	for _, g := range cloexec {
+		unix.FcntlInt(uintptr(g), unix.F_SETFD, 0)
+	}
+	unix.FcntlInt(uintptr(fd), unix.F_SETFD, 0)
+	defer func() {
+		for _, g := range cloexec {
+			unix.FcntlInt(uintptr(g), unix.F_SETFD, unix.FD_CLOEXEC)
+		}
+	}()
+	args := append([]string{p.Translator}, p.TranslatorArgs...)
+	args = append(args, "-restore-fd="+strconv.Itoa(fd)+":"+strconv.FormatUint(base, 10))
+	files := make([]uintptr, 3)
+	for i := range files {
+		files[i] = uintptr(i)
+		if _, err := unix.FcntlInt(uintptr(i), unix.F_GETFD, 0); err != nil {
+			files[i] = ^uintptr(0) // closed in the guest: closed in the child
+		}
+	}
+	pid, err := syscall.ForkExec(p.Translator, args, &syscall.ProcAttr{Env: os.Environ(), Files: files})
+	if err != nil {
+		return 0, err
+	}
+	return pid, nil
+}
+
+// writeNonZeroPages copies guest memory [start, end) to fd at off, leaving
+// all-zero pages as holes (reading untouched anonymous memory does not
+// allocate it, and holes cost nothing in the memfd or the child).
+func writeNonZeroPages(fd int, off, start, end uint64) error {
+	const chunk = 64 * guestmem.PageSize
+	var zero [guestmem.PageSize]byte
+	for a := start; a < end; {
+		n := min(uint64(chunk), end-a)
+		b := guestBytes(a, n)
+		// Find runs of non-zero pages and write each run at once.
+		for i := uint64(0); i < n; {
+			if bytes.Equal(b[i:i+guestmem.PageSize], zero[:]) {
+				i += guestmem.PageSize
+				continue
+			}
+			j := i + guestmem.PageSize
+			for j < n && !bytes.Equal(b[j:j+guestmem.PageSize], zero[:]) {
+				j += guestmem.PageSize
+			}
+			if _, err := unix.Pwrite(fd, b[i:j], int64(off+(a-start)+i)); err != nil {
+				return err
+			}
+			i = j
+		}
+		a += n
+	}
+	return nil
+}
+
+// guestCloexecFDs lists the open fds with FD_CLOEXEC, except skip.
+func guestCloexecFDs(skip int) []int {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return nil
+	}
+	var out []int
+	for _, e := range entries {
+		n, err := strconv.Atoi(e.Name())
+		if err != nil || n == skip {
+			continue
+		}
+		flags, err := unix.FcntlInt(uintptr(n), unix.F_GETFD, 0)
+		if err == nil && flags&unix.FD_CLOEXEC != 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// RestoreFork rebuilds a guest forked by a parent ferry from the memfd fd
+// (state at offset 0, memory at base). It returns the process and the
+// child's registers.
+func RestoreFork(fd int, base uint64) (*Process, *ir.CPU, error) {
+	f := os.NewFile(uintptr(fd), "ferry-fork")
+	defer f.Close()
+	r := io.NewSectionReader(f, 0, int64(base))
+	magic := make([]byte, len(forkMagic))
+	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != forkMagic {
+		return nil, nil, fmt.Errorf("not a fork image")
+	}
+	var img forkImage
+	if err := gob.NewDecoder(r).Decode(&img); err != nil {
+		return nil, nil, fmt.Errorf("reading the fork image: %v", err)
+	}
+	p := img.Process
+	p.Pid = os.Getpid()
+	mappings := p.Mem.Mappings
+	p.Mem.Mappings = nil
+	for i, mp := range mappings {
+		length := mp.End - mp.Start
+		reg := img.Regions[i]
+		var e unix.Errno
+		if reg.Remap {
+			file, err := os.OpenFile(mp.Name, openModeFor(mp.Prot), 0)
+			if err != nil {
+				return nil, nil, fmt.Errorf("re-mapping shared %s: %v", mp.Name, err)
+			}
+			e = p.Mem.MapNoReplace(mp.Start, length, mp.Prot, mp.Flags, int(file.Fd()), mp.Offset, mp.Name)
+			file.Close()
+		} else {
+			// Copy-on-write view of the memfd: zero pages are holes.
+			e = p.Mem.MapNoReplace(mp.Start, length, mp.Prot, guestmem.MapPrivate, fd, base+reg.MemfdOffset, mp.Name)
+			if e == 0 {
+				// Record what the guest had, not how ferry restored it.
+				p.Mem.Insert(mp)
+			}
+		}
+		if e != 0 {
+			return nil, nil, fmt.Errorf("cannot restore guest memory at %#x-%#x: %v", mp.Start, mp.End, e)
+		}
+	}
+	for _, g := range img.CloexecFDs {
+		unix.FcntlInt(uintptr(g), unix.F_SETFD, unix.FD_CLOEXEC)
+	}
+	if img.ChildSetTID != 0 && p.writable(img.ChildSetTID, 4) {
+		binary.LittleEndian.PutUint32(guestBytes(img.ChildSetTID, 4), uint32(p.Pid))
+	}
+	cpu := img.CPU
+	return p, &cpu, nil
+}
+
+func openModeFor(prot int) int {
+	if prot&guestmem.ProtWrite != 0 {
+		return os.O_RDWR
+	}
+	return os.O_RDONLY
+}

@@ -1,0 +1,229 @@
+package syscalls
+
+import (
+	"encoding/binary"
+	"runtime"
+	"strconv"
+	"strings"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// isSelfExe reports whether path names the calling process's executable
+// through procfs. For the guest that must be its program, not ferry.
+func (p *Process) isSelfExe(path string) bool {
+	if path == "/proc/self/exe" || path == "/proc/thread-self/exe" {
+		return true
+	}
+	rest, ok := strings.CutPrefix(path, "/proc/")
+	if !ok {
+		return false
+	}
+	pid, ok := strings.CutSuffix(rest, "/exe")
+	return ok && pid == strconv.Itoa(p.Pid)
+}
+
+// pathArg returns the path pointer to hand the host for a guest path
+// argument, redirecting /proc/self/exe to the guest's program. The
+// returned buffer must stay alive until the host call returns.
+func (p *Process) pathArg(ptr uint64) (uint64, []byte) {
+	s, ok := p.cString(ptr, 64)
+	if !ok || !p.isSelfExe(s) || p.ExePath == "" {
+		return ptr, nil
+	}
+	b := append([]byte(p.ExePath), 0)
+	return uint64(uintptr(unsafe.Pointer(&b[0]))), b
+}
+
+func (p *Process) sysOpenat(a *[6]uint64) int64 {
+	path, keep := p.pathArg(a[1])
+	r := host(unix.SYS_OPENAT, a[0], path, OpenFlagsToHost(a[2]), a[3])
+	runtime.KeepAlive(keep)
+	return r
+}
+
+func (p *Process) sysFaccessat(a *[6]uint64) int64 {
+	path, keep := p.pathArg(a[1])
+	r := host(unix.SYS_FACCESSAT, a[0], path, a[2])
+	runtime.KeepAlive(keep)
+	return r
+}
+
+func (p *Process) sysFaccessat2(a *[6]uint64) int64 {
+	path, keep := p.pathArg(a[1])
+	r := host(unix.SYS_FACCESSAT2, a[0], path, a[2], a[3])
+	runtime.KeepAlive(keep)
+	return r
+}
+
+// putStat converts a host stat result to the guest's layout at addr.
+func (p *Process) putStat(st *unix.Stat_t, addr uint64) int64 {
+	var out [GuestStatSize]byte
+	EncodeStat(st, out[:])
+	return p.copyOut(addr, out[:])
+}
+
+func (p *Process) sysFstat(a *[6]uint64) int64 {
+	var st unix.Stat_t
+	_, _, e := unix.Syscall(unix.SYS_FSTAT, uintptr(a[0]), uintptr(unsafe.Pointer(&st)), 0)
+	if e != 0 {
+		return errno(e)
+	}
+	return p.putStat(&st, a[1])
+}
+
+func (p *Process) sysNewfstatat(a *[6]uint64) int64 {
+	path, keep := p.pathArg(a[1])
+	var st unix.Stat_t
+	_, _, e := unix.Syscall6(unix.SYS_NEWFSTATAT, uintptr(a[0]), uintptr(path),
+		uintptr(unsafe.Pointer(&st)), uintptr(a[3]), 0, 0)
+	runtime.KeepAlive(keep)
+	if e != 0 {
+		return errno(e)
+	}
+	return p.putStat(&st, a[2])
+}
+
+// statx's struct is the same on both architectures.
+func (p *Process) sysStatx(a *[6]uint64) int64 {
+	path, keep := p.pathArg(a[1])
+	r := host(unix.SYS_STATX, a[0], path, a[2], a[3], a[4])
+	runtime.KeepAlive(keep)
+	return r
+}
+
+func (p *Process) sysReadlinkat(a *[6]uint64) int64 {
+	if s, ok := p.cString(a[1], 64); ok && p.isSelfExe(s) && p.ExePath != "" {
+		size := int64(a[3])
+		if int32(a[3]) <= 0 {
+			return errno(unix.EINVAL)
+		}
+		n := min(int64(len(p.ExePath)), size)
+		if r := p.copyOut(a[2], []byte(p.ExePath[:n])); r != 0 {
+			return r
+		}
+		return n
+	}
+	return host(unix.SYS_READLINKAT, a[0], a[1], a[2], a[3])
+}
+
+// fcntl commands with an argument or result that needs conversion. All
+// other commands (F_DUPFD, F_GETFD/SETFD, F_GETLK/SETLK/SETLKW and the OFD
+// variants — struct flock is the same —, F_SETOWN, leases, pipe sizes,
+// seals…) have the same numbers and layouts on both architectures.
+const (
+	fGetfl = 3
+	fSetfl = 4
+)
+
+func (p *Process) sysFcntl(a *[6]uint64) int64 {
+	switch a[1] {
+	case fGetfl:
+		r := host(unix.SYS_FCNTL, a[0], a[1])
+		if r < 0 {
+			return r
+		}
+		return int64(OpenFlagsToGuest(uint64(r)))
+	case fSetfl:
+		return host(unix.SYS_FCNTL, a[0], a[1], OpenFlagsToHost(a[2]))
+	}
+	return host(unix.SYS_FCNTL, a[0], a[1], a[2])
+}
+
+// passIoctls lists the ioctl requests whose numbers and argument layouts
+// are identical on arm64 and x86-64: the tty and pty ioctls (struct
+// termios, termios2 and winsize are shared), generic file ioctls, and the
+// common network interface queries (struct ifreq/ifconf). Others get
+// ENOTTY, which programs treat as "not supported here", rather than a
+// host ioctl whose argument might be laid out differently.
+var passIoctls = map[uint64]bool{
+	0x5401: true, 0x5402: true, 0x5403: true, 0x5404: true, // TCGETS, TCSETS, TCSETSW, TCSETSF
+	0x5405: true, 0x5406: true, 0x5407: true, 0x5408: true, // TCGETA, TCSETA, TCSETAW, TCSETAF
+	0x5409: true, 0x540A: true, 0x540B: true, // TCSBRK, TCXONC, TCFLSH
+	0x540C: true, 0x540D: true, 0x540E: true, // TIOCEXCL, TIOCNXCL, TIOCSCTTY
+	0x540F: true, 0x5410: true, 0x5411: true, 0x5412: true, // TIOCGPGRP, TIOCSPGRP, TIOCOUTQ, TIOCSTI
+	0x5413: true, 0x5414: true, // TIOCGWINSZ, TIOCSWINSZ
+	0x5415: true, 0x5416: true, 0x5417: true, 0x5418: true, // TIOCMGET, TIOCMBIS, TIOCMBIC, TIOCMSET
+	0x541B: true, 0x541D: true, // FIONREAD, TIOCCONS
+	0x5420: true, 0x5421: true, 0x5422: true, // TIOCPKT, FIONBIO, TIOCNOTTY
+	0x5423: true, 0x5424: true, 0x5425: true, // TIOCSETD, TIOCGETD, TCSBRKP
+	0x5427: true, 0x5428: true, 0x5429: true, // TIOCSBRK, TIOCCBRK, TIOCGSID
+	0x802c542a: true, 0x402c542b: true, 0x402c542c: true, 0x402c542d: true, // TCGETS2, TCSETS2, TCSETSW2, TCSETSF2
+	0x80045430: true, 0x40045431: true, 0x80045432: true, // TIOCGPTN, TIOCSPTLCK, TIOCGDEV
+	0x80045438: true, 0x80045439: true, 0x80045440: true, 0x5441: true, // TIOCGPKT, TIOCGPTLCK, TIOCGEXCL, TIOCGPTPEER
+	0x5450: true, 0x5451: true, 0x5452: true, // FIONCLEX, FIOCLEX, FIOASYNC
+	0x5456: true, 0x5457: true, 0x5460: true, // TIOCGLCKTRMIOS, TIOCSLCKTRMIOS, FIOQSIZE
+	0x80086601: true, 0x40086602: true, // FS_IOC_GETFLAGS, FS_IOC_SETFLAGS
+	0x40049409: true, 0x4020940d: true, // FICLONE, FICLONERANGE
+	0x80081272: true, 0x1260: true, 0x1268: true, // BLKGETSIZE64, BLKGETSIZE, BLKSSZGET
+	0x8910: true, 0x8912: true, 0x8913: true, 0x8915: true, // SIOCGIFNAME, SIOCGIFCONF, SIOCGIFFLAGS, SIOCGIFADDR
+	0x8921: true, 0x8927: true, 0x8933: true, // SIOCGIFMTU, SIOCGIFHWADDR, SIOCGIFINDEX
+}
+
+func (p *Process) sysIoctl(a *[6]uint64) int64 {
+	if !passIoctls[a[1]&0xffffffff] {
+		return errno(unix.ENOTTY)
+	}
+	return host(unix.SYS_IOCTL, a[0], a[1]&0xffffffff, a[2])
+}
+
+// struct epoll_event is 16 bytes on arm64 (u32 events, 4 bytes padding,
+// u64 data) and packed to 12 bytes on x86-64.
+const (
+	guestEpollEventSize = 16
+	hostEpollEventSize  = 12
+	epollCtlDel         = 2
+	maxEpollBatch       = 1024 // events converted per call; the rest wait for the next
+)
+
+func (p *Process) sysEpollCtl(a *[6]uint64) int64 {
+	if a[1] == epollCtlDel || a[3] == 0 {
+		return host(unix.SYS_EPOLL_CTL, a[0], a[1], a[2], a[3])
+	}
+	ev, ok := p.copyIn(a[3], guestEpollEventSize)
+	if !ok {
+		return errno(unix.EFAULT)
+	}
+	var h [hostEpollEventSize]byte
+	copy(h[0:4], ev[0:4])
+	copy(h[4:12], ev[8:16])
+	_, _, e := unix.Syscall6(unix.SYS_EPOLL_CTL, uintptr(a[0]), uintptr(a[1]), uintptr(a[2]),
+		uintptr(unsafe.Pointer(&h[0])), 0, 0)
+	return errno(e)
+}
+
+// epollWait runs epoll_pwait or epoll_pwait2 into a host buffer and
+// converts the events to the guest's layout.
+func (p *Process) epollWait(nr uintptr, a *[6]uint64) int64 {
+	maxEvents := int64(int32(a[2]))
+	if maxEvents <= 0 {
+		return errno(unix.EINVAL)
+	}
+	n := min(maxEvents, maxEpollBatch)
+	if !p.writable(a[1], uint64(n)*guestEpollEventSize) {
+		return errno(unix.EFAULT)
+	}
+	buf := make([]byte, n*hostEpollEventSize)
+	r, _, e := unix.Syscall6(nr, uintptr(a[0]), uintptr(unsafe.Pointer(&buf[0])), uintptr(n),
+		uintptr(a[3]), uintptr(a[4]), uintptr(a[5]))
+	if e != 0 {
+		return errno(e)
+	}
+	out := guestBytes(a[1], uint64(r)*guestEpollEventSize)
+	le := binary.LittleEndian
+	for i := 0; i < int(r); i++ {
+		h := buf[i*hostEpollEventSize:]
+		g := out[i*guestEpollEventSize:]
+		le.PutUint32(g[0:], le.Uint32(h[0:]))
+		le.PutUint32(g[4:], 0)
+		le.PutUint64(g[8:], le.Uint64(h[4:]))
+	}
+	return int64(r)
+}
+
+func (p *Process) sysEpollPwait(a *[6]uint64) int64 { return p.epollWait(unix.SYS_EPOLL_PWAIT, a) }
+
+func (p *Process) sysEpollPwait2(a *[6]uint64) int64 {
+	return p.epollWait(unix.SYS_EPOLL_PWAIT2, a)
+}

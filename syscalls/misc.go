@@ -1,0 +1,190 @@
+package syscalls
+
+import (
+	"encoding/binary"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// sysGettid: the guest has one thread, whose id is the process id (the
+// runtime runs it on the host's main thread).
+func (p *Process) sysGettid(*[6]uint64) int64 { return int64(p.Pid) }
+
+// sysUname reports the host's system names with the guest's machine.
+func (p *Process) sysUname(a *[6]uint64) int64 {
+	var u unix.Utsname
+	if err := unix.Uname(&u); err != nil {
+		return errno(err.(unix.Errno))
+	}
+	clear(u.Machine[:])
+	copy(u.Machine[:], "aarch64")
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&u)), unsafe.Sizeof(u))
+	return p.copyOut(a[0], b)
+}
+
+// Resource limits: struct rlimit is the same on both architectures.
+// RLIMIT_AS is recorded but not applied (see Process.AddressSpaceLimit).
+const rlimitAS = 9
+
+func (p *Process) sysGetrlimit(a *[6]uint64) int64 {
+	return p.prlimit(0, a[0], 0, a[1])
+}
+
+func (p *Process) sysSetrlimit(a *[6]uint64) int64 {
+	return p.prlimit(0, a[0], a[1], 0)
+}
+
+func (p *Process) sysPrlimit64(a *[6]uint64) int64 {
+	return p.prlimit(int32(a[0]), a[1], a[2], a[3])
+}
+
+func (p *Process) prlimit(pid int32, resource, newPtr, oldPtr uint64) int64 {
+	self := pid == 0 || int(pid) == p.Pid
+	if !self || resource != rlimitAS {
+		return host(unix.SYS_PRLIMIT64, uint64(pid), resource, newPtr, oldPtr)
+	}
+	var next unix.Rlimit
+	if newPtr != 0 {
+		b, ok := p.copyIn(newPtr, 16)
+		if !ok {
+			return errno(unix.EFAULT)
+		}
+		next.Cur = binary.LittleEndian.Uint64(b[0:])
+		next.Max = binary.LittleEndian.Uint64(b[8:])
+		if next.Cur > next.Max {
+			return errno(unix.EINVAL)
+		}
+		if next.Max > p.AddressSpaceLimit.Max && unix.Geteuid() != 0 {
+			return errno(unix.EPERM)
+		}
+	}
+	if oldPtr != 0 {
+		var out [16]byte
+		binary.LittleEndian.PutUint64(out[0:], p.AddressSpaceLimit.Cur)
+		binary.LittleEndian.PutUint64(out[8:], p.AddressSpaceLimit.Max)
+		if r := p.copyOut(oldPtr, out[:]); r != 0 {
+			return r
+		}
+	}
+	if newPtr != 0 {
+		p.AddressSpaceLimit = next
+	}
+	return 0
+}
+
+// prctl options ferry forwards; they concern only the calling process's
+// own name, death signal, dumpability and privileges. Everything else is
+// refused with EINVAL, as an arm64 kernel without the feature does (SVE,
+// pointer authentication, MTE, tagged addresses), or because it would act
+// on the translator itself (seccomp filters, PR_SET_MM).
+var passPrctl = map[uint64]bool{
+	1: true, 2: true, // PR_SET_PDEATHSIG, PR_GET_PDEATHSIG
+	3: true, 4: true, // PR_GET_DUMPABLE, PR_SET_DUMPABLE
+	7: true, 8: true, // PR_GET_KEEPCAPS, PR_SET_KEEPCAPS
+	15: true, 16: true, // PR_SET_NAME, PR_GET_NAME
+	23: true,           // PR_CAPBSET_READ
+	29: true, 30: true, // PR_SET_TIMERSLACK, PR_GET_TIMERSLACK
+	36: true, 37: true, // PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER
+	38: true, 39: true, // PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS
+}
+
+func (p *Process) sysPrctl(a *[6]uint64) int64 {
+	if !passPrctl[a[0]] {
+		return errno(unix.EINVAL)
+	}
+	return host(unix.SYS_PRCTL, a[0], a[1], a[2], a[3], a[4])
+}
+
+// sysPersonality answers queries with PER_LINUX and accepts PER_LINUX;
+// other personalities (32-bit emulation, address-space flags) do not apply
+// to a translated process.
+func (p *Process) sysPersonality(a *[6]uint64) int64 {
+	const query, perLinux = 0xffffffff, 0
+	if uint32(a[0]) == query || uint32(a[0]) == perLinux {
+		return perLinux
+	}
+	return errno(unix.EINVAL)
+}
+
+func (p *Process) sysSetTidAddress(a *[6]uint64) int64 {
+	p.ClearChildTID = a[0]
+	return int64(p.Pid)
+}
+
+// robustListHeadSize is sizeof(struct robust_list_head) on arm64.
+const robustListHeadSize = 24
+
+// sysSetRobustList records the list. With a single guest thread the
+// kernel would only walk it at thread exit, which is process exit here.
+func (p *Process) sysSetRobustList(a *[6]uint64) int64 {
+	if a[1] != robustListHeadSize {
+		return errno(unix.EINVAL)
+	}
+	p.RobustList, p.RobustListLen = a[0], a[1]
+	return 0
+}
+
+func (p *Process) sysGetRobustList(a *[6]uint64) int64 {
+	if pid := int32(a[0]); pid != 0 && int(pid) != p.Pid {
+		return errno(unix.ESRCH)
+	}
+	var head, size [8]byte
+	binary.LittleEndian.PutUint64(head[:], p.RobustList)
+	binary.LittleEndian.PutUint64(size[:], p.RobustListLen)
+	if r := p.copyOut(a[1], head[:]); r != 0 {
+		return r
+	}
+	return p.copyOut(a[2], size[:])
+}
+
+// sleep runs a host nanosleep/clock_nanosleep and resumes it after EINTR
+// caused by the translator's own signals (the Go runtime's), which the
+// guest must not see. An EINTR for a signal the guest handles is returned.
+func (p *Process) sleep(clock uint64, flags uint64, reqPtr, remPtr uint64, useClock bool) int64 {
+	const timerAbstime = 1
+	b, ok := p.copyIn(reqPtr, 16)
+	if !ok {
+		return errno(unix.EFAULT)
+	}
+	req := unix.Timespec{
+		Sec:  int64(binary.LittleEndian.Uint64(b[0:])),
+		Nsec: int64(binary.LittleEndian.Uint64(b[8:])),
+	}
+	for {
+		var rem unix.Timespec
+		var e unix.Errno
+		if useClock {
+			_, _, e = unix.Syscall6(unix.SYS_CLOCK_NANOSLEEP, uintptr(clock), uintptr(flags),
+				uintptr(unsafe.Pointer(&req)), uintptr(unsafe.Pointer(&rem)), 0, 0)
+		} else {
+			_, _, e = unix.Syscall(unix.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&req)),
+				uintptr(unsafe.Pointer(&rem)), 0)
+		}
+		if e != unix.EINTR {
+			return errno(e)
+		}
+		if p.HasDeliverableSignal() {
+			if remPtr != 0 && flags&timerAbstime == 0 {
+				var out [16]byte
+				binary.LittleEndian.PutUint64(out[0:], uint64(rem.Sec))
+				binary.LittleEndian.PutUint64(out[8:], uint64(rem.Nsec))
+				if r := p.copyOut(remPtr, out[:]); r != 0 {
+					return r
+				}
+			}
+			return errno(unix.EINTR)
+		}
+		if flags&timerAbstime == 0 {
+			req = rem
+		}
+	}
+}
+
+func (p *Process) sysNanosleep(a *[6]uint64) int64 {
+	return p.sleep(0, 0, a[0], a[1], false)
+}
+
+func (p *Process) sysClockNanosleep(a *[6]uint64) int64 {
+	return p.sleep(a[0], a[1], a[2], a[3], true)
+}

@@ -1,0 +1,301 @@
+package syscalls
+
+import (
+	"encoding/binary"
+	"sync/atomic"
+
+	"ferry/ir"
+	"ferry/syscalls/guestmem"
+
+	"golang.org/x/sys/unix"
+)
+
+// Signal delivery to guest handlers, building the frame exactly as the
+// arm64 kernel does (arch/arm64/kernel/signal.c), so that handlers using
+// SA_SIGINFO, ucontext, unwinders and longjmp out of handlers all work.
+//
+// struct rt_sigframe { siginfo (128 bytes); struct ucontext uc; }, with
+// ucontext = { uc_flags, uc_link, stack_t uc_stack, sigset_t uc_sigmask,
+// padding to 128 bytes of sigset, struct sigcontext uc_mcontext (aligned
+// 16) }, sigcontext = { fault_address, regs[31], sp, pc, pstate,
+// __reserved[4096] (aligned 16) }. __reserved holds records: fpsimd_context
+// (magic 0x46508001, 528 bytes), esr_context for faults (0x45535201, 16
+// bytes), then a null record. Above the frame sits a frame record {fp, lr}
+// that x29 points at.
+const (
+	siginfoSize       = 128
+	ucOffset          = siginfoSize
+	ucStackOffset     = ucOffset + 16
+	ucSigmaskOffset   = ucOffset + 40
+	mcontextOffset    = ucOffset + 176
+	scFaultAddrOffset = mcontextOffset
+	scRegsOffset      = mcontextOffset + 8
+	scSPOffset        = scRegsOffset + 31*8
+	scPCOffset        = scSPOffset + 8
+	scPstateOffset    = scPCOffset + 8
+	scReservedOffset  = scPstateOffset + 8 + 8 // aligned to 16
+	reservedSize      = 4096
+	rtSigframeSize    = scReservedOffset + reservedSize // 4688
+	frameRecordSize   = 16
+
+	fpsimdMagic = 0x46508001
+	fpsimdSize  = 528
+	esrMagic    = 0x45535201
+	esrSize     = 16
+
+	saSiginfo   = 0x00000004
+	saOnstack   = 0x08000000
+	saRestorer  = 0x04000000
+	saNodefer   = 0x40000000
+	saResethand = 0x80000000
+
+	// si_code values.
+	siUser     = 0
+	siTkill    = -6
+	segvMaperr = 1
+	segvAccerr = 2
+	illIllopc  = 1
+	trapBrkpt  = 1
+
+	// ESR_EL1 exception classes reported in esr_context.
+	esrDataAbortLowerEL = 0x24 << 26
+	esrWnR              = 1 << 6
+)
+
+// si_code values for synchronous faults (include/uapi/asm-generic/siginfo.h).
+const (
+	SEGV_MAPERR = 1 // address not mapped
+	SEGV_ACCERR = 2 // mapped, but the access is not permitted
+	ILL_ILLOPC  = 1 // illegal opcode
+	TRAP_BRKPT  = 1 // breakpoint
+)
+
+// SegvCode classifies a fault at addr for si_code.
+func (p *Process) SegvCode(addr uint64) int32 {
+	if _, ok := p.Mem.Lookup(addr); ok {
+		return SEGV_ACCERR
+	}
+	return SEGV_MAPERR
+}
+
+// SigInfo is what a delivered signal tells the handler (siginfo_t).
+type SigInfo struct {
+	Signo, Code int32
+	Addr        uint64 // SIGSEGV/SIGBUS/SIGILL/SIGTRAP: the address
+	Pid, Uid    uint32 // kill/tkill senders
+}
+
+// sigreturnCode is the trampoline every handler without SA_RESTORER
+// returns to, like the vDSO's __kernel_rt_sigreturn: mov x8, #139; svc #0.
+// Unwinders (libgcc, gdb) recognize a signal frame by exactly these words.
+var sigreturnCode = []uint32{0xd2800000 | nrRtSigreturn<<5 | 8, 0xd4000001}
+
+// SetupSigreturnTrampoline maps the page holding the signal return
+// trampoline (arm64 glibc leaves sa_restorer unset and relies on the
+// kernel providing one).
+func (p *Process) SetupSigreturnTrampoline() error {
+	addr, e := p.Mem.MapAnywhere(0, guestmem.PageSize, guestmem.ProtRead|guestmem.ProtWrite,
+		guestmem.MapPrivate|guestmem.MapAnonymous, -1, 0, "[vdso]")
+	if e != 0 {
+		return e
+	}
+	b := guestBytes(addr, guestmem.PageSize)
+	for i, w := range sigreturnCode {
+		binary.LittleEndian.PutUint32(b[4*i:], w)
+	}
+	if e := p.Mem.Protect(addr, guestmem.PageSize, guestmem.ProtRead|guestmem.ProtExec); e != 0 {
+		return e
+	}
+	p.SigreturnTrampoline = addr
+	return nil
+}
+
+// DeliverPending delivers one pending, unblocked signal that has a guest
+// handler, if any: it builds the frame and points cpu at the handler.
+// Signals whose disposition changed to default or ignore while pending get
+// that disposition instead.
+func (p *Process) DeliverPending(cpu *ir.CPU) {
+	ready := atomic.LoadUint64(&p.SigPending) &^ atomic.LoadUint64(&p.SigMask)
+	for sig := 1; sig <= NSig; sig++ {
+		if ready&sigBit(sig) == 0 {
+			continue
+		}
+		info := p.dequeue(sig)
+		switch p.handlerOf(sig) {
+		case sigDfl, sigIgn:
+			p.signalArrived(info)
+			continue
+		}
+		if !p.deliver(cpu, sig, info, false) {
+			// No room for the frame: the kernel kills with SIGSEGV.
+			DieOfSignal(unix.SIGSEGV)
+		}
+		return
+	}
+}
+
+// DeliverFault hands a synchronous fault (SIGSEGV, SIGBUS, SIGILL,
+// SIGTRAP, SIGFPE) raised by the instruction at cpu.PC to the guest's
+// handler. It returns false when the guest has no handler for it or
+// blocks it, in which case the kernel's behaviour is to kill the process.
+func (p *Process) DeliverFault(cpu *ir.CPU, info SigInfo) bool {
+	sig := int(info.Signo)
+	h := p.handlerOf(sig)
+	if h == sigDfl || h == sigIgn || atomic.LoadUint64(&p.SigMask)&sigBit(sig) != 0 {
+		return false
+	}
+	return p.deliver(cpu, sig, info, sig == int(unix.SIGSEGV) || sig == int(unix.SIGBUS))
+}
+
+// onAltStack reports whether sp lies on the enabled alternate stack.
+func (p *Process) onAltStack(sp uint64) bool {
+	a := p.AltStack
+	return a.Size != 0 && a.Flags&ssDisable == 0 && sp > a.SP && sp-a.SP <= a.Size
+}
+
+func (p *Process) deliver(cpu *ir.CPU, sig int, info SigInfo, memFault bool) bool {
+	act := p.SigActions[sig]
+	sp := cpu.X[31]
+	if act.Flags&saOnstack != 0 && p.AltStack.Size != 0 && p.AltStack.Flags&ssDisable == 0 && !p.onAltStack(sp) {
+		sp = p.AltStack.SP + p.AltStack.Size
+		if uint32(p.AltStack.Flags)&ssAutoDisarm != 0 {
+			defer func() { p.AltStack = AltStack{Flags: ssDisable} }()
+		}
+	}
+	record := (sp - frameRecordSize) &^ 15
+	frame := (record - rtSigframeSize) &^ 15
+	if frame > record || !p.writable(frame, record+frameRecordSize-frame) {
+		return false
+	}
+	f := guestBytes(frame, rtSigframeSize)
+	clear(f)
+	le := binary.LittleEndian
+
+	// siginfo
+	le.PutUint32(f[0:], uint32(info.Signo))
+	le.PutUint32(f[8:], uint32(info.Code))
+	if memFault || info.Signo == int32(unix.SIGILL) || info.Signo == int32(unix.SIGTRAP) || info.Signo == int32(unix.SIGFPE) {
+		le.PutUint64(f[16:], info.Addr)
+	} else {
+		le.PutUint32(f[16:], info.Pid)
+		le.PutUint32(f[20:], info.Uid)
+	}
+
+	// ucontext: uc_stack describes the alternate stack as the handler finds it.
+	alt := p.AltStack
+	altFlags := uint32(alt.Flags)
+	if alt.Size == 0 {
+		altFlags = ssDisable
+	} else if p.onAltStack(sp) {
+		altFlags |= ssOnStack
+	}
+	le.PutUint64(f[ucStackOffset:], alt.SP)
+	le.PutUint32(f[ucStackOffset+8:], altFlags)
+	le.PutUint64(f[ucStackOffset+16:], alt.Size)
+	le.PutUint64(f[ucSigmaskOffset:], atomic.LoadUint64(&p.SigMask))
+
+	// sigcontext
+	if memFault {
+		le.PutUint64(f[scFaultAddrOffset:], info.Addr)
+	}
+	for i := 0; i < 31; i++ {
+		le.PutUint64(f[scRegsOffset+8*i:], cpu.X[i])
+	}
+	le.PutUint64(f[scSPOffset:], cpu.X[31])
+	le.PutUint64(f[scPCOffset:], cpu.PC)
+	le.PutUint64(f[scPstateOffset:], cpu.NZCV&0xf0000000)
+	r := f[scReservedOffset:]
+	le.PutUint32(r[0:], fpsimdMagic)
+	le.PutUint32(r[4:], fpsimdSize)
+	le.PutUint32(r[8:], uint32(cpu.FPSR))
+	le.PutUint32(r[12:], uint32(cpu.FPCR))
+	for i := 0; i < 32; i++ {
+		le.PutUint64(r[16+16*i:], cpu.V[i][0])
+		le.PutUint64(r[24+16*i:], cpu.V[i][1])
+	}
+	if memFault {
+		e := r[fpsimdSize:]
+		le.PutUint32(e[0:], esrMagic)
+		le.PutUint32(e[4:], esrSize)
+		// A data abort from EL0; the write bit is unknown to ferry.
+		le.PutUint64(e[8:], esrDataAbortLowerEL)
+	}
+	// The null record that ends the list is already zero.
+
+	// Frame record: the interrupted fp and lr, for stack walkers.
+	rec := guestBytes(record, frameRecordSize)
+	le.PutUint64(rec[0:], cpu.X[29])
+	le.PutUint64(rec[8:], cpu.X[30])
+
+	// Block the handler's mask (and the signal itself unless SA_NODEFER).
+	mask := atomic.LoadUint64(&p.SigMask) | act.Mask
+	if act.Flags&saNodefer == 0 {
+		mask |= sigBit(sig)
+	}
+	atomic.StoreUint64(&p.SigMask, mask&^unblockable)
+	if act.Flags&saResethand != 0 {
+		atomic.StoreUint64(&p.SigActions[sig].Handler, sigDfl)
+		atomic.StoreUint64(&p.SigActions[sig].Flags, act.Flags&^saSiginfo)
+	}
+
+	cpu.X[0] = uint64(sig)
+	if act.Flags&saSiginfo != 0 {
+		cpu.X[1] = frame
+		cpu.X[2] = frame + ucOffset
+	}
+	cpu.X[29] = record
+	if act.Flags&saRestorer != 0 && act.Restorer != 0 {
+		cpu.X[30] = act.Restorer
+	} else {
+		cpu.X[30] = p.SigreturnTrampoline
+	}
+	cpu.X[31] = frame
+	cpu.PC = act.Handler
+	cpu.ExclSize = 0
+	return true
+}
+
+// sigreturn restores the state saved by deliver from the frame at SP. A
+// frame the guest corrupted beyond use kills it with SIGSEGV, as on Linux.
+func (p *Process) sigreturn(cpu *ir.CPU) {
+	frame := cpu.X[31]
+	if frame%16 != 0 || !p.readable(frame, rtSigframeSize) {
+		DieOfSignal(unix.SIGSEGV)
+	}
+	f := guestBytes(frame, rtSigframeSize)
+	le := binary.LittleEndian
+	for i := 0; i < 31; i++ {
+		cpu.X[i] = le.Uint64(f[scRegsOffset+8*i:])
+	}
+	cpu.X[31] = le.Uint64(f[scSPOffset:])
+	cpu.PC = le.Uint64(f[scPCOffset:])
+	cpu.NZCV = le.Uint64(f[scPstateOffset:]) & 0xf0000000
+	cpu.ExclSize = 0
+	// Walk the records for the FP/SIMD state.
+	for off := 0; off+8 <= reservedSize; {
+		r := f[scReservedOffset+off:]
+		magic, size := le.Uint32(r[0:]), int(le.Uint32(r[4:]))
+		if magic == 0 || size < 8 || off+size > reservedSize {
+			break
+		}
+		if magic == fpsimdMagic && size >= fpsimdSize {
+			cpu.FPSR = uint64(le.Uint32(r[8:]))
+			cpu.FPCR = uint64(le.Uint32(r[12:]))
+			for i := 0; i < 32; i++ {
+				cpu.V[i][0] = le.Uint64(r[16+16*i:])
+				cpu.V[i][1] = le.Uint64(r[24+16*i:])
+			}
+		}
+		off += size
+	}
+	atomic.StoreUint64(&p.SigMask, le.Uint64(f[ucSigmaskOffset:])&^unblockable)
+	// uc_stack: re-arm the alternate stack as sigaltstack would.
+	alt := AltStack{SP: le.Uint64(f[ucStackOffset:]), Flags: int32(le.Uint32(f[ucStackOffset+8:])) &^ ssOnStack,
+		Size: le.Uint64(f[ucStackOffset+16:])}
+	if alt.Flags&ssDisable != 0 {
+		p.AltStack = AltStack{Flags: ssDisable}
+	} else if alt.Size >= minSigStkSize {
+		p.AltStack = alt
+	}
+	p.applyUnblocked()
+}
