@@ -28,7 +28,8 @@ package decoder
 //   - Cond: FCSEL, FCCMP, FCCMPE.
 //
 // Encodings of features ferry does not provide (FP16 arithmetic, dot
-// product, crypto, complex numbers, BF16, SVE…) decode as undefined.
+// product, SHA1/SHA2/SHA3/SM3/SM4, RDM, complex numbers, BF16, SVE…)
+// decode as undefined; of the crypto extensions only AES and PMULL are.
 func decodeSIMD(w uint32) (Inst, bool) {
 	if IsSIMDLoadStore(w) {
 		return decodeStructLdSt(w)
@@ -38,6 +39,8 @@ func decodeSIMD(w uint32) (Inst, bool) {
 		return decodeThreeSame(w)
 	case w&0x9F200C00 == 0x0E200000:
 		return decodeThreeDiff(w)
+	case w&0xFFFFCC00 == 0x4E284800:
+		return decodeAES(w)
 	case w&0x9F3E0C00 == 0x0E200800:
 		return decodeTwoMisc(w, false)
 	case w&0x9F3E0C00 == 0x0E300800:
@@ -62,6 +65,8 @@ func decodeSIMD(w uint32) (Inst, bool) {
 		return decodeTwoMisc(w, true)
 	case w&0xDF3E0C00 == 0x5E300800:
 		return decodeScalarPairwise(w)
+	case w&0xDF200C00 == 0x5E200000:
+		return decodeScalarThreeDiff(w)
 	case w&0xFFE08400 == 0x5E000400:
 		return decodeScalarDup(w)
 	case w&0xDF800400 == 0x5F000400:
@@ -134,13 +139,15 @@ func decodeThreeSame(w uint32) (Inst, bool) {
 	var op Op
 	type pair struct{ s, u Op }
 	table := map[uint32]pair{
-		0x01: {SQADD_v, UQADD_v}, 0x05: {SQSUB_v, UQSUB_v},
+		0x00: {SHADD_v, UHADD_v}, 0x01: {SQADD_v, UQADD_v}, 0x02: {SRHADD_v, URHADD_v},
+		0x04: {SHSUB_v, UHSUB_v}, 0x05: {SQSUB_v, UQSUB_v},
 		0x06: {CMGT_v, CMHI_v}, 0x07: {CMGE_v, CMHS_v}, 0x08: {SSHL_v, USHL_v},
+		0x09: {SQSHL_v, UQSHL_v}, 0x0A: {SRSHL_v, URSHL_v}, 0x0B: {SQRSHL_v, UQRSHL_v},
 		0x0C: {SMAX_v, UMAX_v}, 0x0D: {SMIN_v, UMIN_v}, 0x0E: {SABD_v, UABD_v},
 		0x0F: {SABA_v, UABA_v},
 		0x10: {ADD_v, SUB_v}, 0x11: {CMTST_v, CMEQ_v}, 0x12: {MLA_v, MLS_v},
 		0x13: {MUL_v, PMUL_v}, 0x14: {SMAXP_v, UMAXP_v}, 0x15: {SMINP_v, UMINP_v},
-		0x17: {ADDP_v, Undefined},
+		0x16: {SQDMULH_v, SQRDMULH_v}, 0x17: {ADDP_v, Undefined},
 	}
 	p, ok := table[opc]
 	if !ok {
@@ -152,8 +159,12 @@ func decodeThreeSame(w uint32) (Inst, bool) {
 	}
 	switch op {
 	case SMAX_v, UMAX_v, SMIN_v, UMIN_v, SABD_v, UABD_v, SABA_v, UABA_v, MLA_v, MLS_v, MUL_v,
-		SMAXP_v, UMAXP_v, SMINP_v, UMINP_v:
+		SMAXP_v, UMAXP_v, SMINP_v, UMINP_v, SHADD_v, UHADD_v, SRHADD_v, URHADD_v, SHSUB_v, UHSUB_v:
 		if size == 3 {
+			return in, false
+		}
+	case SQDMULH_v, SQRDMULH_v:
+		if size == 0 || size == 3 {
 			return in, false
 		}
 	case PMUL_v:
@@ -175,13 +186,13 @@ func decodeFPThreeSame(w uint32, in Inst, scalar bool) (Inst, bool) {
 	var op Op
 	if scalar {
 		op = map[uint32]Op{
-			0x1B: FMULX_s, 0x1C: FCMEQ_s, 0x5C: FCMGE_s, 0x5D: FACGE_s,
+			0x1B: FMULX_s, 0x1C: FCMEQ_s, 0x1F: FRECPS_s, 0x3F: FRSQRTS_s, 0x5C: FCMGE_s, 0x5D: FACGE_s,
 			0x7A: FABD_s, 0x7C: FCMGT_s, 0x7D: FACGT_s,
 		}[key]
 	} else {
 		op = map[uint32]Op{
 			0x18: FMAXNM_v, 0x19: FMLA_v, 0x1A: FADD_v, 0x1B: FMULX_v, 0x1C: FCMEQ_v, 0x1E: FMAX_v,
-			0x38: FMINNM_v, 0x39: FMLS_v, 0x3A: FSUB_v, 0x3E: FMIN_v,
+			0x1F: FRECPS_v, 0x38: FMINNM_v, 0x39: FMLS_v, 0x3A: FSUB_v, 0x3E: FMIN_v, 0x3F: FRSQRTS_v,
 			0x58: FMAXNMP_v, 0x5A: FADDP_v, 0x5B: FMUL_v, 0x5C: FCMGE_v, 0x5D: FACGE_v, 0x5E: FMAXP_v, 0x5F: FDIV_v,
 			0x78: FMINNMP_v, 0x7A: FABD_v, 0x7C: FCMGT_v, 0x7D: FACGT_v, 0x7E: FMINP_v,
 		}[key]
@@ -201,7 +212,8 @@ func decodeScalarThreeSame(w uint32) (Inst, bool) {
 	table := map[uint32]pair{
 		0x01: {SQADD_s, UQADD_s}, 0x05: {SQSUB_s, UQSUB_s},
 		0x06: {CMGT_s, CMHI_s}, 0x07: {CMGE_s, CMHS_s}, 0x08: {SSHL_s, USHL_s},
-		0x10: {ADD_s, SUB_s}, 0x11: {CMTST_s, CMEQ_s},
+		0x09: {SQSHL_s, UQSHL_s}, 0x0A: {SRSHL_s, URSHL_s}, 0x0B: {SQRSHL_s, UQRSHL_s},
+		0x10: {ADD_s, SUB_s}, 0x11: {CMTST_s, CMEQ_s}, 0x16: {SQDMULH_s, SQRDMULH_s},
 	}
 	p, ok := table[opc]
 	if !ok {
@@ -212,7 +224,11 @@ func decodeScalarThreeSame(w uint32) (Inst, bool) {
 		op = p.u
 	}
 	switch op {
-	case SQADD_s, UQADD_s, SQSUB_s, UQSUB_s:
+	case SQADD_s, UQADD_s, SQSUB_s, UQSUB_s, SQSHL_s, UQSHL_s, SQRSHL_s, UQRSHL_s:
+	case SQDMULH_s, SQRDMULH_s:
+		if in.VecSize == 0 || in.VecSize == 3 {
+			return in, false
+		}
 	default:
 		if in.VecSize != 3 {
 			return in, false
@@ -237,10 +253,13 @@ func decodeTwoMisc(w uint32, scalar bool) (Inst, bool) {
 	var op Op
 	if scalar {
 		op = map[uint32]Op{
+			0x03: SUQADD_s, 0x07: SQABS_s,
 			0x08: CMGTZ_s, 0x09: CMEQZ_s, 0x0A: CMLTZ_s, 0x0B: ABS_s, 0x14: SQXTN_s,
+			0x23: USQADD_s, 0x27: SQNEG_s,
 			0x28: CMGEZ_s, 0x29: CMLEZ_s, 0x2B: NEG_s, 0x32: SQXTUN_s, 0x34: UQXTN_s,
 		}[key]
 		switch op {
+		case SUQADD_s, USQADD_s, SQABS_s, SQNEG_s:
 		case SQXTN_s, SQXTUN_s, UQXTN_s:
 			if size == 3 {
 				return in, false
@@ -253,10 +272,12 @@ func decodeTwoMisc(w uint32, scalar bool) (Inst, bool) {
 		return simdOp(in, op)
 	}
 	op = map[uint32]Op{
-		0x00: REV64_v, 0x01: REV16_v, 0x04: CLS_v, 0x05: CNT_v, 0x08: CMGTZ_v, 0x09: CMEQZ_v,
+		0x00: REV64_v, 0x01: REV16_v, 0x02: SADDLP, 0x03: SUQADD_v, 0x04: CLS_v, 0x05: CNT_v,
+		0x06: SADALP, 0x07: SQABS_v, 0x08: CMGTZ_v, 0x09: CMEQZ_v,
 		0x0A: CMLTZ_v, 0x0B: ABS_v, 0x12: XTN_v, 0x14: SQXTN_v,
-		0x20: REV32_v, 0x24: CLZ_v, 0x25: NOT_v, 0x28: CMGEZ_v, 0x29: CMLEZ_v, 0x2B: NEG_v,
-		0x32: SQXTUN_v, 0x34: UQXTN_v,
+		0x20: REV32_v, 0x22: UADDLP, 0x23: USQADD_v, 0x24: CLZ_v, 0x25: NOT_v, 0x26: UADALP,
+		0x27: SQNEG_v, 0x28: CMGEZ_v, 0x29: CMLEZ_v, 0x2B: NEG_v,
+		0x32: SQXTUN_v, 0x33: SHLL, 0x34: UQXTN_v,
 	}[key]
 	switch op {
 	case REV64_v:
@@ -280,10 +301,15 @@ func decodeTwoMisc(w uint32, scalar bool) (Inst, bool) {
 		default:
 			return in, false
 		}
-	case XTN_v, SQXTN_v, SQXTUN_v, UQXTN_v, CLS_v, CLZ_v:
+	case XTN_v, SQXTN_v, SQXTUN_v, UQXTN_v, CLS_v, CLZ_v, SADDLP, UADDLP, SADALP, UADALP:
 		if size == 3 {
 			return in, false
 		}
+	case SHLL:
+		if size == 3 {
+			return in, false
+		}
+		in.Imm = 8 << size // the shift is the lane width
 	default:
 		if size == 3 && !in.VecQ {
 			return in, false
@@ -301,10 +327,26 @@ func decodeFPTwoMisc(w uint32, in Inst, scalar bool) (Inst, bool) {
 	if !scalar && (opc == 0x16 || opc == 0x17) && !a {
 		// FCVTN/FCVTL: sz selects the narrow size (0 = half, 1 = single).
 		in.VecSize = 1 + sz
-		if u {
-			return in, false // FCVTXN: not provided
+		if u { // FCVTXN: double to single only
+			if opc != 0x16 || sz != 1 {
+				return in, false
+			}
+			return simdOp(in, FCVTXN)
 		}
 		return simdOp(in, map[uint32]Op{0x16: FCVTN, 0x17: FCVTL}[opc])
+	}
+	if scalar && key == 0x56 { // FCVTXN Sd, Dn
+		if sz != 1 {
+			return in, false
+		}
+		in.VecSize = 2
+		return simdOp(in, FCVTXN_s)
+	}
+	if !scalar && (key == 0x3C || key == 0x7C) { // URECPE, URSQRTE: 32-bit lanes
+		if sz != 0 {
+			return in, false
+		}
+		return simdOp(in, map[uint32]Op{0x3C: URECPE, 0x7C: URSQRTE}[key])
 	}
 	if !scalar && in.VecSize == 3 && !in.VecQ {
 		return in, false
@@ -314,17 +356,18 @@ func decodeFPTwoMisc(w uint32, in Inst, scalar bool) (Inst, bool) {
 		op = map[uint32]Op{
 			0x1A: FCVTNS_s, 0x1B: FCVTMS_s, 0x1C: FCVTAS_s, 0x1D: SCVTF_s,
 			0x2C: FCMGTZ_s, 0x2D: FCMEQZ_s, 0x2E: FCMLTZ_s, 0x3A: FCVTPS_s, 0x3B: FCVTZS_s,
+			0x3D: FRECPE_s, 0x3F: FRECPX,
 			0x5A: FCVTNU_s, 0x5B: FCVTMU_s, 0x5C: FCVTAU_s, 0x5D: UCVTF_s,
-			0x6C: FCMGEZ_s, 0x6D: FCMLEZ_s, 0x7A: FCVTPU_s, 0x7B: FCVTZU_s,
+			0x6C: FCMGEZ_s, 0x6D: FCMLEZ_s, 0x7A: FCVTPU_s, 0x7B: FCVTZU_s, 0x7D: FRSQRTE_s,
 		}[key]
 	} else {
 		op = map[uint32]Op{
 			0x18: FRINTN_v, 0x19: FRINTM_v, 0x1A: FCVTNS_v, 0x1B: FCVTMS_v, 0x1C: FCVTAS_v, 0x1D: SCVTF_v,
 			0x2C: FCMGTZ_v, 0x2D: FCMEQZ_v, 0x2E: FCMLTZ_v, 0x2F: FABS_v, 0x38: FRINTP_v, 0x39: FRINTZ_v,
-			0x3A: FCVTPS_v, 0x3B: FCVTZS_v,
+			0x3A: FCVTPS_v, 0x3B: FCVTZS_v, 0x3D: FRECPE_v,
 			0x58: FRINTA_v, 0x59: FRINTX_v, 0x5A: FCVTNU_v, 0x5B: FCVTMU_v, 0x5C: FCVTAU_v, 0x5D: UCVTF_v,
 			0x6C: FCMGEZ_v, 0x6D: FCMLEZ_v, 0x6F: FNEG_v, 0x79: FRINTI_v, 0x7A: FCVTPU_v, 0x7B: FCVTZU_v,
-			0x7F: FSQRT_v,
+			0x7D: FRSQRTE_v, 0x7F: FSQRT_v,
 		}[key]
 	}
 	return simdOp(in, op)
@@ -591,6 +634,26 @@ func decodeShiftImm(w uint32, scalar bool) (Inst, bool) {
 			op, in.Imm = SRI_s, right
 		case 0x2A:
 			op, in.Imm = SLI_s, left
+		case 0x04:
+			op, in.Imm = SRSHR_s, right
+		case 0x24:
+			op, in.Imm = URSHR_s, right
+		case 0x06:
+			op, in.Imm = SRSRA_s, right
+		case 0x26:
+			op, in.Imm = URSRA_s, right
+		case 0x0E, 0x2E, 0x2C: // saturating left shifts: every lane size
+			op = map[uint32]Op{0x0E: SQSHL_si, 0x2E: UQSHL_si, 0x2C: SQSHLU_s}[key]
+			in.Imm = left
+			return simdOp(in, op)
+		case 0x12, 0x32, 0x13, 0x33, 0x30, 0x31: // saturating narrows
+			if size == 3 {
+				return in, false
+			}
+			op = map[uint32]Op{0x12: SQSHRN_s, 0x32: UQSHRN_s, 0x13: SQRSHRN_s, 0x33: UQRSHRN_s,
+				0x30: SQSHRUN_s, 0x31: SQRSHRUN_s}[key]
+			in.Imm = right
+			return simdOp(in, op)
 		case 0x1C, 0x3C, 0x1F, 0x3F:
 			if size < 2 {
 				return in, false // half-precision fixed point: FEAT_FP16
@@ -626,7 +689,17 @@ func decodeShiftImm(w uint32, scalar bool) (Inst, bool) {
 		op, in.Imm = SRI_v, right
 	case 0x2A:
 		op, in.Imm = SLI_v, left
-	case 0x10, 0x11, 0x14, 0x34:
+	case 0x06:
+		op, in.Imm = SRSRA_v, right
+	case 0x26:
+		op, in.Imm = URSRA_v, right
+	case 0x0E:
+		op, in.Imm = SQSHL_vi, left
+	case 0x2E:
+		op, in.Imm = UQSHL_vi, left
+	case 0x2C:
+		op, in.Imm = SQSHLU_v, left
+	case 0x10, 0x11, 0x14, 0x34, 0x12, 0x32, 0x13, 0x33, 0x30, 0x31:
 		// Narrowing and lengthening: immh<3> must be 0; the "size" is the
 		// narrow lane, and shifts are relative to it.
 		if size == 3 {
@@ -641,6 +714,10 @@ func decodeShiftImm(w uint32, scalar bool) (Inst, bool) {
 			op, in.Imm = SSHLL_v, left
 		case 0x34:
 			op, in.Imm = USHLL_v, left
+		default:
+			op = map[uint32]Op{0x12: SQSHRN_v, 0x32: UQSHRN_v, 0x13: SQRSHRN_v, 0x33: UQRSHRN_v,
+				0x30: SQSHRUN_v, 0x31: SQRSHRUN_v}[key]
+			in.Imm = right
 		}
 		return simdOp(in, op)
 	case 0x1C, 0x3C, 0x1F, 0x3F:
@@ -663,22 +740,52 @@ func decodeThreeDiff(w uint32) (Inst, bool) {
 	in := simdRegs(w)
 	u := bit(w, 29)
 	opc := bits(w, 12, 4)
-	if in.VecSize == 3 {
-		return in, false
+	if in.VecSize == 3 && (u || opc != 0xE) {
+		return in, false // only PMULL has a 64-bit (1Q) form
 	}
 	type pair struct{ s, u Op }
 	p, ok := map[uint32]pair{
 		0x0: {SADDL, UADDL}, 0x1: {SADDW, UADDW}, 0x2: {SSUBL, USUBL}, 0x3: {SSUBW, USUBW},
-		0x4: {ADDHN, Undefined}, 0x5: {SABAL, UABAL}, 0x6: {SUBHN, Undefined},
-		0x7: {SABDL, UABDL}, 0x8: {SMLAL, UMLAL}, 0xA: {SMLSL, UMLSL}, 0xC: {SMULL, UMULL},
+		0x4: {ADDHN, RADDHN}, 0x5: {SABAL, UABAL}, 0x6: {SUBHN, RSUBHN},
+		0x7: {SABDL, UABDL}, 0x8: {SMLAL, UMLAL}, 0x9: {SQDMLAL, Undefined}, 0xA: {SMLSL, UMLSL},
+		0xB: {SQDMLSL, Undefined}, 0xC: {SMULL, UMULL}, 0xD: {SQDMULL, Undefined}, 0xE: {PMULL, Undefined},
 	}[opc]
 	if !ok {
 		return in, false
 	}
+	op := p.s
 	if u {
-		return simdOp(in, p.u)
+		op = p.u
 	}
-	return simdOp(in, p.s)
+	switch op {
+	case SQDMLAL, SQDMLSL, SQDMULL:
+		if in.VecSize == 0 {
+			return in, false
+		}
+	case PMULL:
+		if in.VecSize != 0 && in.VecSize != 3 {
+			return in, false // 8B → 8H, or 1D → 1Q (FEAT_PMULL)
+		}
+	}
+	return simdOp(in, op)
+}
+
+// decodeAES decodes AESE, AESD, AESMC and AESIMC (Vd.16B, Vn.16B).
+func decodeAES(w uint32) (Inst, bool) {
+	in := simdRegs(w)
+	in.VecSize, in.VecQ = 0, true
+	return simdOp(in, [4]Op{AESE, AESD, AESMC, AESIMC}[bits(w, 12, 2)])
+}
+
+// decodeScalarThreeDiff decodes SQDMLAL, SQDMLSL and SQDMULL on scalars.
+func decodeScalarThreeDiff(w uint32) (Inst, bool) {
+	in := simdRegs(w)
+	in.VecQ = false
+	if bit(w, 29) || in.VecSize == 0 || in.VecSize == 3 {
+		return in, false
+	}
+	op := map[uint32]Op{0x9: SQDMLAL_s, 0xB: SQDMLSL_s, 0xD: SQDMULL_s}[bits(w, 12, 4)]
+	return simdOp(in, op)
 }
 
 func decodeByElem(w uint32, scalar bool) (Inst, bool) {
@@ -723,9 +830,6 @@ func decodeByElem(w uint32, scalar bool) (Inst, bool) {
 		}
 		return simdOp(in, op)
 	}
-	if scalar {
-		return in, false // SQDMULH and friends by element: not provided
-	}
 	switch size {
 	case 1:
 		in.VecIndex = uint8(h<<2 | l<<1 | m)
@@ -736,10 +840,21 @@ func decodeByElem(w uint32, scalar bool) (Inst, bool) {
 	default:
 		return in, false
 	}
+	if scalar {
+		in.VecQ = false
+		if u {
+			return in, false // SQRDMLAH/SQRDMLSH: FEAT_RDM
+		}
+		op := map[uint32]Op{0x3: SQDMLAL_selem, 0x7: SQDMLSL_selem, 0xB: SQDMULL_selem,
+			0xC: SQDMULH_selem, 0xD: SQRDMULH_selem}[opc]
+		return simdOp(in, op)
+	}
 	type pair struct{ s, u Op }
 	p, ok := map[uint32]pair{
-		0x0: {Undefined, MLA_elem}, 0x2: {SMLAL_elem, UMLAL_elem}, 0x4: {Undefined, MLS_elem},
-		0x6: {SMLSL_elem, UMLSL_elem}, 0x8: {MUL_elem, Undefined}, 0xA: {SMULL_elem, UMULL_elem},
+		0x0: {Undefined, MLA_elem}, 0x2: {SMLAL_elem, UMLAL_elem}, 0x3: {SQDMLAL_elem, Undefined},
+		0x4: {Undefined, MLS_elem}, 0x6: {SMLSL_elem, UMLSL_elem}, 0x7: {SQDMLSL_elem, Undefined},
+		0x8: {MUL_elem, Undefined}, 0xA: {SMULL_elem, UMULL_elem}, 0xB: {SQDMULL_elem, Undefined},
+		0xC: {SQDMULH_elem, Undefined}, 0xD: {SQRDMULH_elem, Undefined},
 	}[opc]
 	if !ok {
 		return in, false

@@ -61,7 +61,9 @@ func upperHalfForm(o Op) bool {
 	case XTN_v, SQXTN_v, UQXTN_v, SQXTUN_v, SHRN_v, RSHRN_v, SSHLL_v, USHLL_v, FCVTL, FCVTN,
 		SADDL, UADDL, SADDW, UADDW, SSUBL, USUBL, SSUBW, USUBW, SMULL, UMULL, SMLAL, UMLAL,
 		SMLSL, UMLSL, SABDL, UABDL, SABAL, UABAL, ADDHN, SUBHN,
-		SMULL_elem, UMULL_elem, SMLAL_elem, UMLAL_elem, SMLSL_elem, UMLSL_elem:
+		SMULL_elem, UMULL_elem, SMLAL_elem, UMLAL_elem, SMLSL_elem, UMLSL_elem,
+		SHLL, FCVTXN, SQSHRN_v, UQSHRN_v, SQRSHRN_v, UQRSHRN_v, SQSHRUN_v, SQRSHRUN_v,
+		RADDHN, RSUBHN, SQDMLAL, SQDMLSL, SQDMULL, PMULL, SQDMLAL_elem, SQDMLSL_elem, SQDMULL_elem:
 		return true
 	}
 	return false
@@ -78,33 +80,55 @@ func simdText(in Inst) (string, []string) {
 	switch in.Op {
 	case ADD_s, SUB_s, CMEQ_s, CMHI_s, CMHS_s, CMGT_s, CMGE_s, CMTST_s, USHL_s, SSHL_s,
 		UQADD_s, SQADD_s, UQSUB_s, SQSUB_s,
+		SQSHL_s, UQSHL_s, SRSHL_s, URSHL_s, SQRSHL_s, UQRSHL_s, SQDMULH_s, SQRDMULH_s, FRECPS_s, FRSQRTS_s,
 		FMULX_s, FCMEQ_s, FCMGE_s, FCMGT_s, FACGE_s, FACGT_s, FABD_s,
 		FMUL, FDIV, FADD, FSUB, FMAX, FMIN, FMAXNM, FMINNM, FNMUL:
 		return m, s3()
 	case ABS_s, NEG_s, FCVTNS_s, FCVTMS_s, FCVTAS_s, FCVTPS_s, FCVTZS_s, FCVTNU_s, FCVTMU_s,
 		FCVTAU_s, FCVTPU_s, FCVTZU_s, SCVTF_s, UCVTF_s,
+		SUQADD_s, USQADD_s, SQABS_s, SQNEG_s, FRECPE_s, FRSQRTE_s, FRECPX,
 		FMOV_reg, FABS, FNEG, FSQRT, FRINTN, FRINTP, FRINTM, FRINTZ, FRINTA, FRINTX, FRINTI:
 		return m, []string{sreg(d, s), sreg(n, s)}
 	case CMGTZ_s, CMEQZ_s, CMLTZ_s, CMGEZ_s, CMLEZ_s:
 		return m, []string{sreg(d, s), sreg(n, s), "#0"}
 	case FCMGTZ_s, FCMEQZ_s, FCMLTZ_s, FCMGEZ_s, FCMLEZ_s:
 		return m, []string{sreg(d, s), sreg(n, s), "#0.0"}
-	case SQXTN_s, UQXTN_s, SQXTUN_s:
+	case SQXTN_s, UQXTN_s, SQXTUN_s, FCVTXN_s:
 		return m, []string{sreg(d, s), sreg(n, s+1)}
+	case SADDLP, UADDLP, SADALP, UADALP:
+		return m, []string{vreg(d, s+1, q), vreg(n, s, q)}
+	case SHLL:
+		return m, []string{vreg(d, s+1, true), vreg(n, s, q), imm(in.Imm)}
+	case PMULL:
+		if s == 3 { // 1D × 1D → 1Q
+			return m, []string{fmt.Sprintf("v%d.1q", d), vreg(n, 3, q), vreg(mm, 3, q)}
+		}
+		return m, []string{vreg(d, 1, true), vreg(n, 0, q), vreg(mm, 0, q)}
+	case AESE, AESD, AESMC, AESIMC:
+		return m, []string{vreg(d, 0, true), vreg(n, 0, true)}
+	case SQDMLAL_s, SQDMLSL_s, SQDMULL_s:
+		return m, []string{sreg(d, s+1), sreg(n, s), sreg(mm, s)}
+	case SQDMULH_selem, SQRDMULH_selem:
+		return m, []string{sreg(d, s), sreg(n, s), elem(mm, s, in.VecIndex)}
+	case SQDMLAL_selem, SQDMLSL_selem, SQDMULL_selem:
+		return m, []string{sreg(d, s+1), sreg(n, s), elem(mm, s, in.VecIndex)}
+	case SQSHRN_s, UQSHRN_s, SQRSHRN_s, UQRSHRN_s, SQSHRUN_s, SQRSHRUN_s:
+		return m, []string{sreg(d, s), sreg(n, s+1), imm(in.Imm)}
 	case FCMGTZ_v, FCMEQZ_v, FCMLTZ_v, FCMGEZ_v, FCMLEZ_v:
 		return m, []string{vreg(d, s, q), vreg(n, s, q), "#0.0"}
 	case CMGTZ_v, CMEQZ_v, CMLTZ_v, CMGEZ_v, CMLEZ_v:
 		return m, []string{vreg(d, s, q), vreg(n, s, q), "#0"}
 	case XTN_v, SQXTN_v, UQXTN_v, SQXTUN_v:
 		return m, []string{vreg(d, s, q), vreg(n, s+1, true)}
-	case FCVTN:
+	case FCVTN, FCVTXN:
 		return m, []string{vreg(d, s, q), vreg(n, s+1, true)}
 	case FCVTL:
 		return m, []string{vreg(d, s+1, true), vreg(n, s, q)}
 	case REV64_v, REV32_v, REV16_v, CLS_v, CLZ_v, CNT_v, NOT_v, RBIT_v, ABS_v, NEG_v,
 		FABS_v, FNEG_v, FSQRT_v, FRINTN_v, FRINTM_v, FRINTP_v, FRINTZ_v, FRINTA_v, FRINTX_v, FRINTI_v,
 		FCVTNS_v, FCVTMS_v, FCVTAS_v, FCVTPS_v, FCVTZS_v, FCVTNU_v, FCVTMU_v, FCVTAU_v, FCVTPU_v,
-		FCVTZU_v, SCVTF_v, UCVTF_v:
+		FCVTZU_v, SCVTF_v, UCVTF_v, SUQADD_v, USQADD_v, SQABS_v, SQNEG_v, URECPE, URSQRTE,
+		FRECPE_v, FRSQRTE_v:
 		return m, []string{vreg(d, s, q), vreg(n, s, q)}
 	case ADDV, UMAXV, UMINV, SMAXV, SMINV, FMAXV, FMINV, FMAXNMV, FMINNMV:
 		return m, []string{sreg(d, s), vreg(n, s, q)}
@@ -126,25 +150,29 @@ func simdText(in Inst) (string, []string) {
 		return m, []string{gp(d), elem(n, s, in.VecIndex)}
 	case MOVI, MVNI, ORR_imm_v, BIC_imm_v, FMOV_imm_v:
 		return m, modImmOperands(in)
-	case SSHR_v, USHR_v, SSRA_v, USRA_v, SRSHR_v, URSHR_v, SHL_v, SRI_v, SLI_v:
+	case SSHR_v, USHR_v, SSRA_v, USRA_v, SRSHR_v, URSHR_v, SHL_v, SRI_v, SLI_v,
+		SRSRA_v, URSRA_v, SQSHL_vi, UQSHL_vi, SQSHLU_v:
 		return m, []string{vreg(d, s, q), vreg(n, s, q), imm(in.Imm)}
-	case SHRN_v, RSHRN_v:
+	case SHRN_v, RSHRN_v, SQSHRN_v, UQSHRN_v, SQRSHRN_v, UQRSHRN_v, SQSHRUN_v, SQRSHRUN_v:
 		return m, []string{vreg(d, s, q), vreg(n, s+1, true), imm(in.Imm)}
 	case SSHLL_v, USHLL_v:
 		return m, []string{vreg(d, s+1, true), vreg(n, s, q), imm(in.Imm)}
 	case SCVTF_vfix, UCVTF_vfix, FCVTZS_vfix, FCVTZU_vfix:
 		return m, []string{vreg(d, s, q), vreg(n, s, q), imm(in.Imm)}
-	case SSHR_s, USHR_s, SSRA_s, USRA_s, SHL_s, SRI_s, SLI_s, SCVTF_sfix, UCVTF_sfix, FCVTZS_sfix, FCVTZU_sfix:
+	case SSHR_s, USHR_s, SSRA_s, USRA_s, SHL_s, SRI_s, SLI_s, SRSHR_s, URSHR_s, SRSRA_s, URSRA_s,
+		SQSHL_si, UQSHL_si, SQSHLU_s, SCVTF_sfix, UCVTF_sfix, FCVTZS_sfix, FCVTZU_sfix:
 		return m, []string{sreg(d, s), sreg(n, s), imm(in.Imm)}
-	case SADDL, UADDL, SSUBL, USUBL, SMULL, UMULL, SMLAL, UMLAL, SMLSL, UMLSL, SABDL, UABDL, SABAL, UABAL:
+	case SADDL, UADDL, SSUBL, USUBL, SMULL, UMULL, SMLAL, UMLAL, SMLSL, UMLSL, SABDL, UABDL, SABAL, UABAL,
+		SQDMLAL, SQDMLSL, SQDMULL:
 		return m, []string{vreg(d, s+1, true), vreg(n, s, q), vreg(mm, s, q)}
 	case SADDW, UADDW, SSUBW, USUBW:
 		return m, []string{vreg(d, s+1, true), vreg(n, s+1, true), vreg(mm, s, q)}
-	case ADDHN, SUBHN:
+	case ADDHN, SUBHN, RADDHN, RSUBHN:
 		return m, []string{vreg(d, s, q), vreg(n, s+1, true), vreg(mm, s+1, true)}
-	case MUL_elem, MLA_elem, MLS_elem, FMUL_elem, FMLA_elem, FMLS_elem, FMULX_elem:
+	case MUL_elem, MLA_elem, MLS_elem, SQDMULH_elem, SQRDMULH_elem, FMUL_elem, FMLA_elem, FMLS_elem, FMULX_elem:
 		return m, []string{vreg(d, s, q), vreg(n, s, q), elem(mm, s, in.VecIndex)}
-	case SMULL_elem, UMULL_elem, SMLAL_elem, UMLAL_elem, SMLSL_elem, UMLSL_elem:
+	case SMULL_elem, UMULL_elem, SMLAL_elem, UMLAL_elem, SMLSL_elem, UMLSL_elem,
+		SQDMLAL_elem, SQDMLSL_elem, SQDMULL_elem:
 		return m, []string{vreg(d, s+1, true), vreg(n, s, q), elem(mm, s, in.VecIndex)}
 	case FMUL_selem, FMLA_selem, FMLS_selem, FMULX_selem:
 		return m, []string{sreg(d, s), sreg(n, s), elem(mm, s, in.VecIndex)}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -36,28 +37,10 @@ var simdAliases = map[string][]string{
 // notProvided are arm64asm mnemonics ferry leaves undefined (and does not
 // advertise in AT_HWCAP).
 var notProvided = map[string]bool{
-	// Crypto (AES, SHA1, SHA256) and polynomial long multiply.
-	"aese": true, "aesd": true, "aesmc": true, "aesimc": true, "sha1c": true, "sha1p": true,
-	"sha1m": true, "sha1su0": true, "sha256h": true, "sha256h2": true, "sha256su0": true,
-	"sha1h": true, "sha1su1": true, "sha256su1": true, "pmull": true, "pmull2": true,
-	// Rounding, halving, doubling and saturating-shift integer forms.
-	"shadd": true, "uhadd": true, "srhadd": true, "urhadd": true, "shsub": true, "uhsub": true,
-	"srshl": true, "urshl": true, "sqshl": true, "uqshl": true, "sqrshl": true, "uqrshl": true,
-	"sqdmulh": true, "sqrdmulh": true, "sqdmull": true, "sqdmull2": true, "sqdmlal": true,
-	"sqdmlal2": true, "sqdmlsl": true, "sqdmlsl2": true, "sqabs": true, "sqneg": true,
-	"suqadd": true, "usqadd": true, "urecpe": true, "ursqrte": true, "frecpe": true, "frsqrte": true,
-	"frecps": true, "frsqrts": true, "frecpx": true, "fcvtxn": true, "fcvtxn2": true,
-	"shll": true, "shll2": true, "raddhn": true, "raddhn2": true, "rsubhn": true, "rsubhn2": true,
-	"saddlp": true, "uaddlp": true, "sadalp": true, "uadalp": true,
-	"srsra": true, "ursra": true, "sqshlu": true, "sqshrn": true, "sqshrn2": true, "uqshrn": true,
-	"uqshrn2": true, "sqrshrn": true, "sqrshrn2": true, "uqrshrn": true, "uqrshrn2": true,
-	"sqshrun": true, "sqshrun2": true, "sqrshrun": true, "sqrshrun2": true,
+	// SHA1 and SHA256 (FEAT_SHA1, FEAT_SHA256).
+	"sha1c": true, "sha1p": true, "sha1m": true, "sha1su0": true, "sha256h": true, "sha256h2": true,
+	"sha256su0": true, "sha1h": true, "sha1su1": true, "sha256su1": true,
 }
-
-// notProvidedScalar are mnemonics provided in vector form only; their
-// scalar (SIMD scalar register) encodings stay undefined.
-var notProvidedScalar = map[string]bool{"sqxtn": true, "uqxtn": true, "sqxtun": true,
-	"srshr": true, "urshr": true, "srsra": true, "ursra": true, "mul": true, "mla": true, "mls": true}
 
 var simdRegToken = regexp.MustCompile(`\b(?:v[0-9]+(?:\.[0-9]*[bhsdq])?(?:\[[0-9]+\])?|[bhsdqwx][0-9]+|w?sp|[wx]zr)\b(?:\[[0-9]+\])?`)
 var regRange = regexp.MustCompile(`v([0-9]+)\.([0-9]*[bhsd])-v([0-9]+)\.[0-9]*[bhsd]`)
@@ -90,6 +73,26 @@ func simdOperands(text string) []string {
 		text = text[:open+1] + strings.Join(inner, ", ") + "}" + text[i+j+1:]
 	}
 	return simdRegToken.FindAllString(text, -1)
+}
+
+var simdImmToken = regexp.MustCompile(`#-?(?:0x[0-9a-f]+|[0-9]+(?:\.[0-9]*)?(?:e[-+]?[0-9]+)?)`)
+
+// simdImmediates lists the immediates (shift amounts, lane positions,
+// patterns, FP values) of an instruction text as numbers, so that "#28"
+// and "#2.8e+01" compare equal; a zero LSL is dropped (arm64asm omits it).
+func simdImmediates(text string) string {
+	text = strings.ReplaceAll(text, ", lsl #0", "")
+	var out []string
+	for _, tok := range simdImmToken.FindAllString(text, -1) {
+		if v, err := strconv.ParseUint(tok[1:], 0, 64); err == nil {
+			out = append(out, strconv.FormatUint(v, 10))
+		} else if f, err := strconv.ParseFloat(tok[1:], 64); err == nil {
+			out = append(out, strconv.FormatFloat(f, 'g', -1, 64))
+		} else {
+			out = append(out, tok)
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 func atoi(s string) int {
@@ -140,8 +143,7 @@ func (c *simdChecker) check(w uint32) {
 	text := arm64asm.GNUSyntax(theirs)
 	name := strings.Fields(text)[0]
 	if ours.Op == Undefined {
-		scalar := w&0x10000000 != 0 && w>>25&7 == 7 && w&0x40000000 != 0 // SIMD scalar group
-		if notProvided[name] || scalar && notProvidedScalar[name] {
+		if notProvided[name] {
 			c.rejected[name]++
 			return
 		}
@@ -161,6 +163,14 @@ func (c *simdChecker) check(w uint32) {
 	}
 	if strings.Join(a, " ") != strings.Join(b, " ") {
 		c.fail("operands", w, "we decode %v, arm64asm %q (%v vs %v)", ours, text, a, b)
+		return
+	}
+	ourText := ours.String()
+	if name == "sxtl" || name == "uxtl" || name == "sxtl2" || name == "uxtl2" {
+		ourText = strings.TrimSuffix(ourText, ", #0") // the alias drops the zero shift
+	}
+	if a, b := simdImmediates(ourText), simdImmediates(text); a != b {
+		c.fail("immediates", w, "we decode %v, arm64asm %q (%v vs %v)", ours, text, a, b)
 	}
 }
 

@@ -69,7 +69,7 @@ const (
 // HWCap and HWCap2 are what ferry advertises. Widen them only together
 // with the lifter and both engines.
 var (
-	HWCap  uint64 = HWCAP_FP | HWCAP_ASIMD | HWCAP_CRC32
+	HWCap  uint64 = HWCAP_FP | HWCAP_ASIMD | HWCAP_AES | HWCAP_PMULL | HWCAP_CRC32
 	HWCap2 uint64 = 0
 )
 

@@ -30,8 +30,12 @@ type CPU struct {
 	Exit      uint64 // ExitReason of the last return to the dispatcher
 	ExitInfo  uint64 // reason-specific detail (trap word, fault address…)
 	Budget    int64  // blocks left before the JIT must return to Go (GC safe point)
-	ChainSite uint64 // host address of a patchable jump that missed its target
-	Scratch   [64]uint64
+	ChainSite uint64 // engine-specific: which patchable jump missed its target
+	// Retired counts guest instructions of blocks run to their end (a
+	// block left by a fault is not counted). Statistics only: engines
+	// keep it when asked (ferry -stats), it never affects the guest.
+	Retired uint64
+	Scratch [64]uint64
 }
 
 // ExitReason says why an engine returned to the dispatcher.
@@ -65,6 +69,7 @@ var (
 	OffExitInfo = unsafe.Offsetof(CPU{}.ExitInfo)
 	OffBudget   = unsafe.Offsetof(CPU{}.Budget)
 	OffChain    = unsafe.Offsetof(CPU{}.ChainSite)
+	OffRetired  = unsafe.Offsetof(CPU{}.Retired)
 	OffScratch  = unsafe.Offsetof(CPU{}.Scratch)
 )
 

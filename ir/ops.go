@@ -102,6 +102,13 @@ const (
 	// OpReadCounter: I64 = virtual counter (CNTVCT_EL0) in ticks of CounterHz.
 	OpReadCounter
 
+	// OpCRC32: I32 = the CRC-32 accumulator Args[0] (I32) updated with the
+	// low Aux bytes (1, 2, 4, 8) of Args[1] (I64), least significant byte
+	// first, bit-reflected and without pre- or post-inversion (A64
+	// CRC32*). Aux2 = 0: polynomial 0x04C11DB7 (IEEE); 1: 0x1EDC6F41
+	// (Castagnoli, CRC32C*).
+	OpCRC32
+
 	opScalarEnd
 )
 
@@ -164,7 +171,7 @@ var opNames = map[Op]string{
 	OpLoad: "load", OpStore: "store", OpLoadV: "loadv", OpStoreV: "storev",
 	OpLoadExcl: "loadexcl", OpStoreExcl: "storeexcl", OpLoadExclPair: "loadexclpair",
 	OpExclSecond: "exclsecond", OpStoreExclPair: "storeexclpair", OpClearExcl: "clrex",
-	OpAtomic: "atomic", OpFence: "fence", OpReadCounter: "readcounter",
+	OpAtomic: "atomic", OpFence: "fence", OpReadCounter: "readcounter", OpCRC32: "crc32",
 }
 
 // RegisterOpName lets other files (ops_vec.go) name their ops.

@@ -122,6 +122,58 @@ const (
 	OpVUQSub
 	OpVSQSub
 
+	// Pairwise long adds: lanes 2i and 2i+1 of size Aux, zero- (U) or
+	// sign-extended (S) and added into lane i of size Aux+1 (xADDLP).
+	OpVUAddLP
+	OpVSAddLP
+	// Halving adds and subtracts (size Aux): (a ± b) >> 1 computed without
+	// overflow; the R forms round, (a + b + 1) >> 1.
+	OpVUHAdd
+	OpVSHAdd
+	OpVURHAdd
+	OpVSRHAdd
+	OpVUHSub
+	OpVSHSub
+	// Shifts by the signed low byte of each lane of Args[1], like
+	// OpVUShl/OpVSShl: the R forms round right shifts to nearest (ties
+	// up), the Q forms saturate left shifts and set FPSR.QC.
+	OpVURShl
+	OpVSRShl
+	OpVUQShl
+	OpVSQShl
+	OpVUQRShl
+	OpVSQRShl
+	// OpVSQShlU: signed lanes shifted left by Aux2 and saturated to the
+	// unsigned range (SQSHLU); sets FPSR.QC.
+	OpVSQShlU
+	// Saturating doubling multiply returning the high half (size 1 or 2):
+	// (2*a*b) >> esize, SQRDMULH adding 1 << (esize-1) first; sets FPSR.QC.
+	OpVSQDMulH
+	OpVSQRDMulH
+	// Saturating absolute value and negation; set FPSR.QC.
+	OpVSQAbs
+	OpVSQNeg
+	// OpVSUQAdd: signed Args[0] + unsigned Args[1], signed saturation
+	// (SUQADD); OpVUSQAdd: unsigned Args[0] + signed Args[1], unsigned
+	// saturation (USQADD). Both set FPSR.QC.
+	OpVSUQAdd
+	OpVUSQAdd
+	// Unsigned reciprocal (square root) estimates of 32-bit fixed-point
+	// lanes (URECPE, URSQRTE), the Arm ARM's 9-bit estimate tables.
+	OpVURecpe
+	OpVURsqrte
+	// OpVPMull: polynomial (carry-less) product of the lanes of size Aux
+	// (0: 8-bit into 16-bit lanes, 3: 64-bit into the whole 128 bits) of
+	// the low (Aux2 = 0) or high (1) halves of Args[0] and Args[1] (PMULL).
+	OpVPMull
+	// AES rounds on the 16-byte state (FEAT_AES). OpVAESE/OpVAESD: Args[0]
+	// XOR the round key Args[1], then ShiftRows and SubBytes (or their
+	// inverses); OpVAESMC/OpVAESIMC: (Inv)MixColumns of Args[0].
+	OpVAESE
+	OpVAESD
+	OpVAESMC
+	OpVAESIMC
+
 	// Floating point (see the conventions above).
 	OpFAdd
 	OpFSub
@@ -165,6 +217,18 @@ const (
 	// Aux+1 to size Aux, packed in the low 64 bits (FCVTN).
 	OpFCvtl
 	OpFCvtn
+	// Estimates and Newton-Raphson steps, FP size Aux, Aux2 = FPLanes:
+	// FRECPE/FRSQRTE (Arm FPRecipEstimate/FPRSqrtEstimate, 8-bit
+	// tables), FRECPS = 2 - a*b and FRSQRTS = (3 - a*b)/2 with one rounding,
+	// FRECPX (exponent-only reciprocal).
+	OpFRecpe
+	OpFRsqrte
+	OpFRecps
+	OpFRsqrts
+	OpFRecpx
+	// OpFCvtxn narrows the two doubles of Args[0] to singles rounding to
+	// odd, packed in the low 64 bits (FCVTXN); Aux = 2.
+	OpFCvtxn
 
 	opVecEnd
 )
@@ -266,6 +330,16 @@ func init() {
 		OpFAcGe: "f.acge", OpFAcGt: "f.acgt",
 		OpFCvt: "f.cvt", OpFCvtToInt: "f.cvttoint", OpIntToFP: "f.inttofp", OpFRound: "f.round",
 		OpFCvtl: "f.cvtl", OpFCvtn: "f.cvtn",
+		OpVUAddLP: "v.uaddlp", OpVSAddLP: "v.saddlp",
+		OpVUHAdd: "v.uhadd", OpVSHAdd: "v.shadd", OpVURHAdd: "v.urhadd", OpVSRHAdd: "v.srhadd",
+		OpVUHSub: "v.uhsub", OpVSHSub: "v.shsub",
+		OpVURShl: "v.urshl", OpVSRShl: "v.srshl", OpVUQShl: "v.uqshl", OpVSQShl: "v.sqshl",
+		OpVUQRShl: "v.uqrshl", OpVSQRShl: "v.sqrshl", OpVSQShlU: "v.sqshlu",
+		OpVSQDMulH: "v.sqdmulh", OpVSQRDMulH: "v.sqrdmulh", OpVSQAbs: "v.sqabs", OpVSQNeg: "v.sqneg",
+		OpVSUQAdd: "v.suqadd", OpVUSQAdd: "v.usqadd", OpVURecpe: "v.urecpe", OpVURsqrte: "v.ursqrte",
+		OpVPMull: "v.pmull", OpVAESE: "v.aese", OpVAESD: "v.aesd", OpVAESMC: "v.aesmc", OpVAESIMC: "v.aesimc",
+		OpFRecpe: "f.recpe", OpFRsqrte: "f.rsqrte", OpFRecps: "f.recps", OpFRsqrts: "f.rsqrts",
+		OpFRecpx: "f.recpx", OpFCvtxn: "f.cvtxn",
 	})
 }
 
@@ -273,10 +347,12 @@ func init() {
 // accumulate FPSR flags (FAbs/FNeg never raise anything).
 func vecHasSideEffects(o Op) bool {
 	switch o {
-	case OpVSqxtn, OpVUqxtn, OpVSqxtun, OpVUQAdd, OpVSQAdd, OpVUQSub, OpVSQSub:
+	case OpVSqxtn, OpVUqxtn, OpVSqxtun, OpVUQAdd, OpVSQAdd, OpVUQSub, OpVSQSub,
+		OpVUQShl, OpVSQShl, OpVUQRShl, OpVSQRShl, OpVSQShlU, OpVSQDMulH, OpVSQRDMulH,
+		OpVSQAbs, OpVSQNeg, OpVSUQAdd, OpVUSQAdd:
 		return true
 	case OpFAbs, OpFNeg:
 		return false
 	}
-	return o >= OpFAdd && o <= OpFCvtn
+	return o >= OpFAdd && o <= OpFCvtxn
 }

@@ -268,6 +268,7 @@ func RestoreFork(fd int, base uint64) (*Process, *ir.CPU, error) {
 	}
 	p := img.Process
 	p.Pid = os.Getpid()
+	p.wake = make(chan struct{}, 1)
 	mappings := p.Mem.Mappings
 	p.Mem.Mappings = nil
 	for i, mp := range mappings {

@@ -91,6 +91,7 @@ const (
 	nrRtSigaction      = 134
 	nrRtSigprocmask    = 135
 	nrRtSigpending     = 136
+	nrRtSigtimedwait   = 137
 	nrRtSigreturn      = 139
 	nrSetpriority      = 140
 	nrGetpriority      = 141

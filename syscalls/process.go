@@ -62,6 +62,10 @@ type Process struct {
 	SigPending  uint64              // signals raised for a guest handler, awaiting delivery
 	PendingInfo [NSig + 1]SigInfo   // siginfo of each pending signal
 	AltStack    AltStack
+	// SuspendMask is the mask rt_sigsuspend replaced; the next handler's
+	// frame saves it instead of the temporary one (while SuspendActive).
+	SuspendMask   uint64
+	SuspendActive bool
 
 	// SigreturnTrampoline is the guest address handlers return to when
 	// they have no SA_RESTORER (see SetupSigreturnTrampoline).
@@ -85,6 +89,7 @@ type Process struct {
 	// host-signal goroutine (a spin lock on a plain word, so the Process
 	// stays copyable for fork).
 	sigLock uint32
+	wake    chan struct{} // signalled when a signal is queued (see queue)
 
 	// Hooks set by the runtime.
 	Log         io.Writer               // strace/debug output; os.Stderr if nil
@@ -94,7 +99,7 @@ type Process struct {
 // NewProcess returns the state of a fresh guest process running the
 // program whose absolute path is exePath.
 func NewProcess(exePath string) *Process {
-	p := &Process{Pid: os.Getpid(), ExePath: exePath}
+	p := &Process{Pid: os.Getpid(), ExePath: exePath, wake: make(chan struct{}, 1)}
 	var rl unix.Rlimit
 	if unix.Getrlimit(unix.RLIMIT_AS, &rl) == nil {
 		p.AddressSpaceLimit = rl
@@ -200,7 +205,7 @@ func (p *Process) trace(def syscallDef, a *[6]uint64, ret int64) {
 	sb.WriteString(def.name)
 	sb.WriteByte('(')
 	kinds := def.args
-	if def.fn == nil {
+	if def.fn == nil && kinds == "" {
 		kinds = "xxxxxx"
 	}
 	for i := 0; i < len(kinds); i++ {

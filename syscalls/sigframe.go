@@ -115,6 +115,7 @@ func (p *Process) SetupSigreturnTrampoline() error {
 // Signals whose disposition changed to default or ignore while pending get
 // that disposition instead.
 func (p *Process) DeliverPending(cpu *ir.CPU) {
+	defer p.endSuspend()
 	ready := atomic.LoadUint64(&p.SigPending) &^ atomic.LoadUint64(&p.SigMask)
 	for sig := 1; sig <= NSig; sig++ {
 		if ready&sigBit(sig) == 0 {
@@ -131,6 +132,16 @@ func (p *Process) DeliverPending(cpu *ir.CPU) {
 			DieOfSignal(unix.SIGSEGV)
 		}
 		return
+	}
+}
+
+// endSuspend restores the mask rt_sigsuspend replaced if no handler frame
+// took it over.
+func (p *Process) endSuspend() {
+	if p.SuspendActive {
+		p.SuspendActive = false
+		atomic.StoreUint64(&p.SigMask, p.SuspendMask)
+		p.applyUnblocked()
 	}
 }
 
@@ -192,7 +203,11 @@ func (p *Process) deliver(cpu *ir.CPU, sig int, info SigInfo, memFault bool) boo
 	le.PutUint64(f[ucStackOffset:], alt.SP)
 	le.PutUint32(f[ucStackOffset+8:], altFlags)
 	le.PutUint64(f[ucStackOffset+16:], alt.Size)
-	le.PutUint64(f[ucSigmaskOffset:], atomic.LoadUint64(&p.SigMask))
+	savedMask := atomic.LoadUint64(&p.SigMask)
+	if p.SuspendActive {
+		savedMask, p.SuspendActive = p.SuspendMask, false
+	}
+	le.PutUint64(f[ucSigmaskOffset:], savedMask)
 
 	// sigcontext
 	if memFault {

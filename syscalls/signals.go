@@ -2,6 +2,7 @@ package syscalls
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"os"
 	"os/signal"
 	"runtime"
@@ -101,6 +102,10 @@ func (p *Process) queue(info SigInfo) {
 		atomic.OrUint64(&p.SigPending, sigBit(sig))
 	}
 	p.unlockSignals()
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
 }
 
 func (p *Process) lockSignals() {
@@ -320,6 +325,87 @@ func (p *Process) sysRtSigprocmask(a *[6]uint64) int64 {
 		p.applyUnblocked()
 	}
 	return 0
+}
+
+// sysRtSigsuspend replaces the mask and waits for a signal that has a
+// handler (or kills the process). It always fails with EINTR; the
+// handler's frame saves the mask from before the call, so rt_sigreturn
+// restores it, as Linux does.
+func (p *Process) sysRtSigsuspend(a *[6]uint64) int64 {
+	if a[1] != 8 {
+		return errno(unix.EINVAL)
+	}
+	b, ok := p.copyIn(a[0], 8)
+	if !ok {
+		return errno(unix.EFAULT)
+	}
+	p.SuspendMask, p.SuspendActive = atomic.LoadUint64(&p.SigMask), true
+	atomic.StoreUint64(&p.SigMask, binary.LittleEndian.Uint64(b)&^unblockable)
+	wake := p.wake
+	for {
+		p.applyUnblocked()
+		if p.HasDeliverableSignal() {
+			return errno(unix.EINTR)
+		}
+		<-wake
+	}
+}
+
+// sysRtSigtimedwait takes a pending signal out of set (which the guest
+// normally blocks) without running a handler, waiting up to the timeout.
+func (p *Process) sysRtSigtimedwait(a *[6]uint64) int64 {
+	if a[3] != 8 {
+		return errno(unix.EINVAL)
+	}
+	b, ok := p.copyIn(a[0], 8)
+	if !ok {
+		return errno(unix.EFAULT)
+	}
+	set := binary.LittleEndian.Uint64(b) &^ unblockable
+	var deadline <-chan time.Time
+	if a[2] != 0 {
+		ts, ok := p.copyIn(a[2], 16)
+		if !ok {
+			return errno(unix.EFAULT)
+		}
+		sec, nsec := int64(binary.LittleEndian.Uint64(ts[0:])), int64(binary.LittleEndian.Uint64(ts[8:]))
+		if sec < 0 || nsec < 0 || nsec >= 1e9 {
+			return errno(unix.EINVAL)
+		}
+		deadline = time.After(time.Duration(sec)*time.Second + time.Duration(nsec))
+	}
+	wake := p.wake
+	for {
+		if ready := atomic.LoadUint64(&p.SigPending) & set; ready != 0 {
+			sig := bits.TrailingZeros64(ready) + 1
+			info := p.dequeue(sig)
+			if a[1] != 0 {
+				if r := p.copyOut(a[1], encodeSiginfo(info)); r != 0 {
+					return r
+				}
+			}
+			return int64(sig)
+		}
+		if p.HasDeliverableSignal() {
+			return errno(unix.EINTR)
+		}
+		select {
+		case <-wake:
+		case <-deadline:
+			return errno(unix.EAGAIN)
+		}
+	}
+}
+
+// encodeSiginfo lays out a siginfo_t (128 bytes) for a kill-style signal.
+func encodeSiginfo(info SigInfo) []byte {
+	b := make([]byte, siginfoSize)
+	le := binary.LittleEndian
+	le.PutUint32(b[0:], uint32(info.Signo))
+	le.PutUint32(b[8:], uint32(info.Code))
+	le.PutUint32(b[16:], info.Pid)
+	le.PutUint32(b[20:], info.Uid)
+	return b
 }
 
 func (p *Process) sysRtSigpending(a *[6]uint64) int64 {

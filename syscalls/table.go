@@ -211,12 +211,14 @@ var table = map[uint64]syscallDef{
 	nrSetitimer:      {"setitimer", "dxx", false, passthrough(unix.SYS_SETITIMER)},
 
 	// Signals.
-	nrRtSigaction:   {"rt_sigaction", "dxxd", false, (*Process).sysRtSigaction},
-	nrRtSigprocmask: {"rt_sigprocmask", "dxxd", false, (*Process).sysRtSigprocmask},
-	nrRtSigpending:  {"rt_sigpending", "xd", false, (*Process).sysRtSigpending},
-	nrRtSigreturn:   {"rt_sigreturn", "", false, nil}, // handled in Handle
-	nrSigaltstack:   {"sigaltstack", "xx", false, (*Process).sysSigaltstack},
-	nrKill:          {"kill", "dd", false, (*Process).sysKill},
-	nrTkill:         {"tkill", "dd", false, (*Process).sysTkill},
-	nrTgkill:        {"tgkill", "ddd", false, (*Process).sysTgkill},
+	nrRtSigaction:    {"rt_sigaction", "dxxd", false, (*Process).sysRtSigaction},
+	nrRtSigprocmask:  {"rt_sigprocmask", "dxxd", false, (*Process).sysRtSigprocmask},
+	nrRtSigpending:   {"rt_sigpending", "xd", false, (*Process).sysRtSigpending},
+	nrRtSigreturn:    {"rt_sigreturn", "", false, nil}, // handled in Handle
+	nrRtSigsuspend:   {"rt_sigsuspend", "xd", false, (*Process).sysRtSigsuspend},
+	nrRtSigtimedwait: {"rt_sigtimedwait", "xxxd", false, (*Process).sysRtSigtimedwait},
+	nrSigaltstack:    {"sigaltstack", "xx", false, (*Process).sysSigaltstack},
+	nrKill:           {"kill", "dd", false, (*Process).sysKill},
+	nrTkill:          {"tkill", "dd", false, (*Process).sysTkill},
+	nrTgkill:         {"tgkill", "ddd", false, (*Process).sysTgkill},
 }

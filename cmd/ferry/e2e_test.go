@@ -56,6 +56,11 @@ var guestCases = []guestCase{
 	{name: "fpmath", prog: "fpmath"},
 	{name: "timecheck", prog: "timecheck"},
 	{name: "bench", prog: "bench", args: []string{"1", "1"}, native: true},
+	// FP/SIMD forms GCC emits at -O3 and through arm_neon.h/arm_acle.h.
+	{name: "simd_autovec", prog: "simd_autovec"},
+	{name: "simd_intrin", prog: "simd_intrin"},
+	{name: "simd_crypto", prog: "simd_crypto"},
+	{name: "crc32", prog: "crc32"},
 }
 
 func TestGuest(t *testing.T) {

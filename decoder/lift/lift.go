@@ -665,9 +665,13 @@ func (l *lifter) liftDPReg(in decoder.Inst) bool {
 		l.setReg(in.Rd, l.b.Bin(ir.OpSMulHi, l.x64(in.Rn), l.x64(in.Rm)))
 	case decoder.UMULH:
 		l.setReg(in.Rd, l.b.Bin(ir.OpUMulHi, l.x64(in.Rn), l.x64(in.Rm)))
+	case decoder.CRC32B, decoder.CRC32H, decoder.CRC32W, decoder.CRC32X,
+		decoder.CRC32CB, decoder.CRC32CH, decoder.CRC32CW, decoder.CRC32CX:
+		// CRC32B..CRC32X and CRC32CB..CRC32CX are consecutive Ops.
+		k := in.Op - decoder.CRC32B
+		castagnoli := int64(k / 4)
+		l.setReg(in.Rd, l.b.Emit(ir.OpCRC32, ir.I32, 1<<(k%4), castagnoli, l.reg(in.Rn, false), l.x64(in.Rm)))
 	default:
-		// CRC32*: FEAT_CRC32 is not advertised in AT_HWCAP; the words trap
-		// as undefined, like on a core without the extension.
 		return false
 	}
 	return true

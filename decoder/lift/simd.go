@@ -13,7 +13,7 @@ func liftSIMD(l *lifter, in decoder.Inst) bool {
 	if in.Op >= decoder.LD_mult {
 		return s.structLdSt()
 	}
-	return s.integer() || s.vectorFP() || s.scalarFP()
+	return s.integer() || s.saturatingForms() || s.vectorFP() || s.scalarFP()
 }
 
 type simdLifter struct {

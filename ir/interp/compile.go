@@ -19,6 +19,10 @@ type frame struct {
 	cpu *ir.CPU
 	v   [][2]uint64 // value i of the block; integers zero-extended in [0]
 	pc  uint64      // guest PC of the instruction being executed
+	// addr is the address of the memory access being made. Go reports
+	// faults in the first page without an address, so the fault handler
+	// takes it from here.
+	addr uint64
 }
 
 type step func(f *frame)
@@ -60,7 +64,24 @@ func generic(blk *ir.Block, i int) step {
 		pc := uint64(in.Aux)
 		return func(f *frame) { f.pc = pc }
 	}
+	if touchesMemory(in.Op) {
+		a := in.Args[0]
+		return func(f *frame) {
+			f.addr = f.v[a][0]
+			f.v[i] = evalInst(f.cpu, blk, in, f.v)
+		}
+	}
 	return func(f *frame) { f.v[i] = evalInst(f.cpu, blk, in, f.v) }
+}
+
+// touchesMemory lists the ops whose first operand is a guest address.
+func touchesMemory(o ir.Op) bool {
+	switch o {
+	case ir.OpLoad, ir.OpStore, ir.OpLoadV, ir.OpStoreV, ir.OpLoadExcl, ir.OpStoreExcl,
+		ir.OpLoadExclPair, ir.OpStoreExclPair, ir.OpAtomic:
+		return true
+	}
+	return false
 }
 
 // specialise returns a fast closure for common ops, or nil.
@@ -222,34 +243,34 @@ func specialise(blk *ir.Block, i int) step {
 		if in.Aux2 != 0 {
 			switch in.Aux {
 			case 1:
-				return func(f *frame) { f.v[i] = [2]uint64{uint64(int64(*(*int8)(gp(f.v[a][0]))))} }
+				return func(f *frame) { f.addr = f.v[a][0]; f.v[i] = [2]uint64{uint64(int64(*(*int8)(gp(f.v[a][0]))))} }
 			case 2:
-				return func(f *frame) { f.v[i] = [2]uint64{uint64(int64(*(*int16)(gp(f.v[a][0]))))} }
+				return func(f *frame) { f.addr = f.v[a][0]; f.v[i] = [2]uint64{uint64(int64(*(*int16)(gp(f.v[a][0]))))} }
 			case 4:
-				return func(f *frame) { f.v[i] = [2]uint64{uint64(int64(*(*int32)(gp(f.v[a][0]))))} }
+				return func(f *frame) { f.addr = f.v[a][0]; f.v[i] = [2]uint64{uint64(int64(*(*int32)(gp(f.v[a][0]))))} }
 			}
 			return nil
 		}
 		switch in.Aux {
 		case 1:
-			return func(f *frame) { f.v[i] = [2]uint64{uint64(*(*uint8)(gp(f.v[a][0])))} }
+			return func(f *frame) { f.addr = f.v[a][0]; f.v[i] = [2]uint64{uint64(*(*uint8)(gp(f.v[a][0])))} }
 		case 2:
-			return func(f *frame) { f.v[i] = [2]uint64{uint64(*(*uint16)(gp(f.v[a][0])))} }
+			return func(f *frame) { f.addr = f.v[a][0]; f.v[i] = [2]uint64{uint64(*(*uint16)(gp(f.v[a][0])))} }
 		case 4:
-			return func(f *frame) { f.v[i] = [2]uint64{uint64(*(*uint32)(gp(f.v[a][0])))} }
+			return func(f *frame) { f.addr = f.v[a][0]; f.v[i] = [2]uint64{uint64(*(*uint32)(gp(f.v[a][0])))} }
 		case 8:
-			return func(f *frame) { f.v[i] = [2]uint64{*(*uint64)(gp(f.v[a][0]))} }
+			return func(f *frame) { f.addr = f.v[a][0]; f.v[i] = [2]uint64{*(*uint64)(gp(f.v[a][0]))} }
 		}
 	case ir.OpStore:
 		switch in.Aux {
 		case 1:
-			return func(f *frame) { *(*uint8)(gp(f.v[a][0])) = uint8(f.v[b][0]) }
+			return func(f *frame) { f.addr = f.v[a][0]; *(*uint8)(gp(f.v[a][0])) = uint8(f.v[b][0]) }
 		case 2:
-			return func(f *frame) { *(*uint16)(gp(f.v[a][0])) = uint16(f.v[b][0]) }
+			return func(f *frame) { f.addr = f.v[a][0]; *(*uint16)(gp(f.v[a][0])) = uint16(f.v[b][0]) }
 		case 4:
-			return func(f *frame) { *(*uint32)(gp(f.v[a][0])) = uint32(f.v[b][0]) }
+			return func(f *frame) { f.addr = f.v[a][0]; *(*uint32)(gp(f.v[a][0])) = uint32(f.v[b][0]) }
 		case 8:
-			return func(f *frame) { *(*uint64)(gp(f.v[a][0])) = f.v[b][0] }
+			return func(f *frame) { f.addr = f.v[a][0]; *(*uint64)(gp(f.v[a][0])) = f.v[b][0] }
 		}
 	}
 	return nil

@@ -4,6 +4,8 @@
 package interp
 
 import (
+	"encoding/binary"
+	"hash/crc32"
 	"math/bits"
 	"runtime"
 	"runtime/debug"
@@ -53,7 +55,7 @@ func (e *Engine) Run(cpu *ir.CPU) (reason ir.ExitReason) {
 	defer func() {
 		debug.SetPanicOnFault(old)
 		if r := recover(); r != nil {
-			reason = faultExit(cpu, f.pc, r)
+			reason = faultExit(cpu, f, r)
 		}
 	}()
 	for i := 0; i < blocksPerSlice; i++ {
@@ -70,6 +72,7 @@ func (e *Engine) Run(cpu *ir.CPU) (reason ir.ExitReason) {
 		for _, s := range compiled(blk).steps {
 			s(f)
 		}
+		cpu.Retired += uint64(blk.NInsns)
 		if r := finish(cpu, blk, f.v); r != ir.ExitNone {
 			return r
 		}
@@ -80,23 +83,23 @@ func (e *Engine) Run(cpu *ir.CPU) (reason ir.ExitReason) {
 
 // faultExit turns a recovered host fault into the guest's ExitFault; any
 // other panic is a translator bug and propagates.
-func faultExit(cpu *ir.CPU, pc uint64, r any) ir.ExitReason {
+func faultExit(cpu *ir.CPU, f *frame, r any) ir.ExitReason {
 	var addr uint64
 	switch e := r.(type) {
 	case interface{ Addr() uintptr }:
 		addr = uint64(e.Addr())
 	case runtime.Error:
 		// Go reports a fault in the first page as a nil dereference and
-		// drops the address even with SetPanicOnFault. Only guest accesses
-		// run inside a slice, so this is a guest access below 0x1000; its
-		// exact address is not known and 0 is reported.
+		// drops the address even with SetPanicOnFault; the step that made
+		// the access recorded it.
 		if !strings.Contains(e.Error(), "nil pointer dereference") {
 			panic(r)
 		}
+		addr = f.addr
 	default:
 		panic(r)
 	}
-	cpu.PC = pc
+	cpu.PC = f.pc
 	cpu.Exit = uint64(ir.ExitFault)
 	cpu.ExitInfo = addr
 	return ir.ExitFault
@@ -130,7 +133,7 @@ func run(f *frame, blk *ir.Block, p *program) (reason ir.ExitReason) {
 	defer func() {
 		debug.SetPanicOnFault(old)
 		if r := recover(); r != nil {
-			reason = faultExit(cpu, f.pc, r)
+			reason = faultExit(cpu, f, r)
 		}
 	}()
 	for _, s := range p.steps {
@@ -410,6 +413,8 @@ func evalInst(cpu *ir.CPU, blk *ir.Block, in *ir.Inst, vals [][2]uint64) [2]uint
 		atomic.AddUint64(&fenceWord, 0)
 	case ir.OpReadCounter:
 		return r(counter())
+	case ir.OpCRC32:
+		return r(uint64(crc32Update(uint32(x), y, int(in.Aux), in.Aux2 == 1)))
 	default:
 		panic("interp: unknown op " + in.Op.String())
 	}
@@ -417,6 +422,16 @@ func evalInst(cpu *ir.CPU, blk *ir.Block, in *ir.Inst, vals [][2]uint64) [2]uint
 }
 
 var fenceWord uint64
+
+var crcTables = [2]*crc32.Table{crc32.IEEETable, crc32.MakeTable(crc32.Castagnoli)}
+
+// crc32Update is A64 CRC32/CRC32C: hash/crc32 computes the same
+// bit-reflected CRC but inverts the accumulator before and after.
+func crc32Update(acc uint32, val uint64, n int, castagnoli bool) uint32 {
+	var buf [8]byte
+	binary.LittleEndian.PutUint64(buf[:], val)
+	return ^crc32.Update(^acc, crcTables[b2i(castagnoli)], buf[:n])
+}
 
 var counterStart = time.Now()
 

@@ -278,6 +278,12 @@ func evalVec(cpu *ir.CPU, in *ir.Inst, a, b, c [2]uint64) [2]uint64 {
 	case ir.OpVUQAdd, ir.OpVSQAdd, ir.OpVUQSub, ir.OpVSQSub:
 		return saturatingArith(cpu, in.Op, a, b, size)
 	}
+	if in.Op >= ir.OpVUAddLP && in.Op <= ir.OpVPMull {
+		return evalVecSat(cpu, in, a, b)
+	}
+	if in.Op >= ir.OpVAESE && in.Op <= ir.OpVAESIMC {
+		return evalAES(in.Op, a, b)
+	}
 	panic("interp: unknown op " + in.Op.String())
 }
 

@@ -535,7 +535,9 @@ func (c *fpCtx) fastFMA(a, b, d float64, size int) (uint64, bool) {
 		return uint64(math.Float32bits(r)), true
 	}
 	r := math.FMA(b, d, a)
-	if math.IsInf(r, 0) || math.IsInf(p, 0) || r != 0 && math.Abs(r) < lim || p != 0 && math.Abs(p) < lim {
+	// A product below lim, including one that underflowed to zero from
+	// non-zero factors, has no exact error term (pe below): decline.
+	if math.IsInf(r, 0) || math.IsInf(p, 0) || r != 0 && math.Abs(r) < lim || math.Abs(p) < lim && b != 0 && d != 0 {
 		return 0, false
 	}
 	if r == 0 {
@@ -875,6 +877,18 @@ func evalFP(cpu *ir.CPU, in *ir.Inst, a, b, d [2]uint64) [2]uint64 {
 			break
 		}
 		each(func(x, _, _ uint64) uint64 { return c.fromInt(x, size, size, uns, fbits) })
+	case ir.OpFRecpe:
+		each(func(x, _, _ uint64) uint64 { return c.recipEstimate(x, size) })
+	case ir.OpFRsqrte:
+		each(func(x, _, _ uint64) uint64 { return c.rsqrtEstimate(x, size) })
+	case ir.OpFRecps, ir.OpFRsqrts:
+		each(func(x, y, _ uint64) uint64 { return c.recipStep(in.Op, x, y, size) })
+	case ir.OpFRecpx:
+		each(func(x, _, _ uint64) uint64 { return c.recpX(x, size) })
+	case ir.OpFCvtxn:
+		for i := 0; i < 2; i++ {
+			setLane(&r, 2, i, c.convertOdd(lane(a, 3, i)))
+		}
 	default:
 		panic("interp: unknown op " + in.Op.String())
 	}
