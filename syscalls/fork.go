@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"ferry/ir"
@@ -26,9 +27,10 @@ import (
 // the guest: same fds (FD_CLOEXEC ones included), cwd, umask, rlimits,
 // credentials, session and process group; wait4 and SIGCHLD work as usual.
 //
-// Shared mappings stay shared only when they are backed by a named file
-// (the child maps the file again); MAP_SHARED|MAP_ANONYMOUS memory is
-// copied, like private memory.
+// Shared file mappings stay shared: the parent opens the mapped file again
+// (by name, or through /proc/self/map_files if it was deleted) and the
+// child maps it. MAP_SHARED|MAP_ANONYMOUS memory, and shared mappings whose
+// file cannot be reopened, are copied like private memory.
 
 // clone flags (same on arm64 and x86-64).
 const (
@@ -62,7 +64,7 @@ type forkImage struct {
 // forkRegion says where a mapping's contents are.
 type forkRegion struct {
 	MemfdOffset uint64 // page-aligned offset of the contents in the memfd
-	Remap       bool   // shared file mapping: map the file itself again
+	FileFD      int    // >= 0: shared file mapping, map this fd again
 }
 
 func (p *Process) sysClone(cpu *ir.CPU, a *[6]uint64) int64 {
@@ -137,13 +139,22 @@ func (p *Process) spawnChild(img *forkImage) (int, error) {
 	// Memory first, at page-aligned offsets after a header page budget
 	// computed below; write it sparsely: all-zero pages stay holes.
 	img.Regions = make([]forkRegion, len(p.Mem.Mappings))
+	var passFDs []int
+	defer func() {
+		for _, f := range passFDs {
+			unix.Close(f)
+		}
+	}()
 	off := uint64(0)
 	for i, mp := range p.Mem.Mappings {
-		if mp.Flags&guestmem.MapTypeMask != guestmem.MapPrivate && mp.Flags&guestmem.MapAnonymous == 0 && mp.Name != "" {
-			img.Regions[i] = forkRegion{Remap: true}
-			continue
+		if mp.Flags&guestmem.MapTypeMask != guestmem.MapPrivate && mp.Flags&guestmem.MapAnonymous == 0 {
+			if f := reopenMapped(mp); f >= 0 {
+				passFDs = append(passFDs, f)
+				img.Regions[i] = forkRegion{FileFD: f}
+				continue
+			}
 		}
-		img.Regions[i] = forkRegion{MemfdOffset: off}
+		img.Regions[i] = forkRegion{MemfdOffset: off, FileFD: -1}
 		off += mp.End - mp.Start
 	}
 	var state bytes.Buffer
@@ -164,7 +175,7 @@ func (p *Process) spawnChild(img *forkImage) (int, error) {
 	}
 	for i, mp := range p.Mem.Mappings {
 		r := img.Regions[i]
-		if r.Remap || guestmem.HostProt(mp.Prot) == 0 {
+		if r.FileFD >= 0 || guestmem.HostProt(mp.Prot) == 0 {
 			continue
 		}
 		if err := writeNonZeroPages(fd, base+r.MemfdOffset, mp.Start, mp.End); err != nil {
@@ -181,6 +192,9 @@ func (p *Process) spawnChild(img *forkImage) (int, error) {
 		unix.FcntlInt(uintptr(g), unix.F_SETFD, 0)
 	}
 	unix.FcntlInt(uintptr(fd), unix.F_SETFD, 0)
+	for _, f := range passFDs {
+		unix.FcntlInt(uintptr(f), unix.F_SETFD, 0)
+	}
 	defer func() {
 		for _, g := range cloexec {
 			unix.FcntlInt(uintptr(g), unix.F_SETFD, unix.FD_CLOEXEC)
@@ -275,13 +289,8 @@ func RestoreFork(fd int, base uint64) (*Process, *ir.CPU, error) {
 		length := mp.End - mp.Start
 		reg := img.Regions[i]
 		var e unix.Errno
-		if reg.Remap {
-			file, err := os.OpenFile(mp.Name, openModeFor(mp.Prot), 0)
-			if err != nil {
-				return nil, nil, fmt.Errorf("re-mapping shared %s: %v", mp.Name, err)
-			}
-			e = p.Mem.MapNoReplace(mp.Start, length, mp.Prot, mp.Flags, int(file.Fd()), mp.Offset, mp.Name)
-			file.Close()
+		if reg.FileFD >= 0 {
+			e = p.Mem.MapNoReplace(mp.Start, length, mp.Prot, mp.Flags, reg.FileFD, mp.Offset, mp.Name)
 		} else {
 			// Copy-on-write view of the memfd: zero pages are holes.
 			e = p.Mem.MapNoReplace(mp.Start, length, mp.Prot, guestmem.MapPrivate, fd, base+reg.MemfdOffset, mp.Name)
@@ -294,6 +303,11 @@ func RestoreFork(fd int, base uint64) (*Process, *ir.CPU, error) {
 			return nil, nil, fmt.Errorf("cannot restore guest memory at %#x-%#x: %v", mp.Start, mp.End, e)
 		}
 	}
+	for _, reg := range img.Regions {
+		if reg.FileFD >= 0 {
+			unix.Close(reg.FileFD)
+		}
+	}
 	for _, g := range img.CloexecFDs {
 		unix.FcntlInt(uintptr(g), unix.F_SETFD, unix.FD_CLOEXEC)
 	}
@@ -304,9 +318,21 @@ func RestoreFork(fd int, base uint64) (*Process, *ir.CPU, error) {
 	return p, &cpu, nil
 }
 
-func openModeFor(prot int) int {
-	if prot&guestmem.ProtWrite != 0 {
-		return os.O_RDWR
+// reopenMapped opens the file behind a shared mapping for the child, or
+// returns -1. The fd is FD_CLOEXEC until the fork passes it on.
+func reopenMapped(mp guestmem.Mapping) int {
+	mode := unix.O_RDONLY
+	if mp.Prot&guestmem.ProtWrite != 0 {
+		mode = unix.O_RDWR
 	}
-	return os.O_RDONLY
+	candidates := []string{fmt.Sprintf("/proc/self/map_files/%x-%x", mp.Start, mp.End)}
+	if mp.Name != "" && !strings.HasSuffix(mp.Name, " (deleted)") {
+		candidates = append([]string{mp.Name}, candidates...)
+	}
+	for _, path := range candidates {
+		if f, err := unix.Open(path, mode|unix.O_CLOEXEC, 0); err == nil {
+			return f
+		}
+	}
+	return -1
 }

@@ -91,6 +91,9 @@ type Process struct {
 	sigLock uint32
 	wake    chan struct{} // signalled when a signal is queued (see queue)
 
+	hostSignals     chan os.Signal // os/signal delivery (ForwardHostSignals)
+	reapingChildren bool           // the host ignores SIGCHLD for the guest
+
 	// Hooks set by the runtime.
 	Log         io.Writer               // strace/debug output; os.Stderr if nil
 	OnCodeUnmap func(start, end uint64) // guest code in [start, end) changed or vanished

@@ -187,7 +187,9 @@ func forwardedSignals() []os.Signal {
 // SIGALRM and SIGUSR1).
 func (p *Process) ForwardHostSignals() {
 	ch := make(chan os.Signal, 64)
+	p.hostSignals = ch
 	signal.Notify(ch, forwardedSignals()...)
+	p.syncChildReaping()
 	go func() {
 		for s := range ch {
 			// os/signal does not pass the sender on: report a
@@ -197,6 +199,27 @@ func (p *Process) ForwardHostSignals() {
 			}
 		}
 	}()
+}
+
+// saNoCldWait is SA_NOCLDWAIT (same value on both architectures).
+const saNoCldWait = 0x00000002
+
+// syncChildReaping mirrors the guest's SIGCHLD setup that changes kernel
+// behaviour: with SIGCHLD ignored (or SA_NOCLDWAIT) children are reaped
+// automatically and wait4 answers ECHILD. The host kernel does that only if
+// ferry itself ignores SIGCHLD.
+func (p *Process) syncChildReaping() {
+	if p.hostSignals == nil {
+		return
+	}
+	act := &p.SigActions[unix.SIGCHLD]
+	if act.Handler == sigIgn || act.Flags&saNoCldWait != 0 {
+		signal.Ignore(unix.SIGCHLD)
+		p.reapingChildren = true
+	} else if p.reapingChildren {
+		signal.Notify(p.hostSignals, unix.SIGCHLD)
+		p.reapingChildren = false
+	}
 }
 
 // rawSigaction is the kernel's struct sigaction on x86-64.
@@ -279,6 +302,9 @@ func (p *Process) sysRtSigaction(a *[6]uint64) int64 {
 		atomic.StoreUint64(&cur.Restorer, next.Restorer)
 		atomic.StoreUint64(&cur.Mask, next.Mask)
 		atomic.StoreUint64(&cur.Handler, next.Handler)
+		if sig == int(unix.SIGCHLD) {
+			p.syncChildReaping()
+		}
 		// POSIX: ignoring a signal discards it if pending.
 		if next.Handler == sigIgn || next.Handler == sigDfl && defaultActionOf(sig) == actIgnore {
 			atomic.AndUint64(&p.SigPending, ^sigBit(sig))

@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"ferry/decoder/lift"
 	"ferry/elfload"
@@ -92,6 +93,7 @@ func engineNames() string {
 type options struct {
 	engine string // key of engineFactories
 	strace bool
+	stats  bool   // print guest instruction counts and timing at exit
 	debug  bool   // FERRY_DEBUG: report unsupported syscalls, stacks of internal errors
 	argv0  string // replaces argv[0] if set
 	// inherited is the guest state a previous ferry passed on when its
@@ -114,6 +116,7 @@ func ferryMain(args []string, stdout, stderr io.Writer) int {
 	var opts options
 	fs.StringVar(&opts.engine, "engine", "jit", "execution engine: "+engineNames())
 	fs.BoolVar(&opts.strace, "strace", false, "log every system call of the program to stderr")
+	fs.BoolVar(&opts.stats, "stats", false, "print guest instructions executed and the rate to stderr at exit")
 	fs.StringVar(&opts.argv0, "argv0", "", "pass `NAME` to the program as argv[0] instead of PROGRAM")
 	showVersion := fs.Bool("version", false, "print ferry's version and exit")
 	demo := fs.Bool("demo", false, "run a small built-in arm64 program (prints the machine name)")
@@ -228,7 +231,20 @@ func startGuest(opts options, proc *syscalls.Process, cpu *ir.CPU, stderr io.Wri
 	proc.Debug = opts.debug
 	proc.Log = stderr
 	proc.ForwardHostSignals()
-	return runGuest(cpu, eng, proc, stderr)
+	start := time.Now()
+	status := runGuest(cpu, eng, proc, stderr)
+	if opts.stats {
+		printStats(stderr, opts.engine, cpu, time.Since(start))
+	}
+	return status
+}
+
+// printStats reports how much guest code ran. The count covers blocks run
+// to their end, so it is exact for programs that exit normally.
+func printStats(w io.Writer, engine string, cpu *ir.CPU, wall time.Duration) {
+	secs := wall.Seconds()
+	fmt.Fprintf(w, "ferry: stats: engine %s, guest instructions: %d, %.3fs, %.1f M guest instructions/s\n",
+		engine, cpu.Retired, secs, float64(cpu.Retired)/secs/1e6)
 }
 
 // recoverInternalError turns a Go panic into one "ferry: internal error"
