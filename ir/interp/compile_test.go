@@ -5,6 +5,8 @@ import (
 	"testing"
 	"unsafe"
 
+	"golang.org/x/sys/unix"
+
 	"ferry/ir"
 )
 
@@ -70,10 +72,20 @@ func randomBlock(rng *rand.Rand, buf []byte) *ir.Block {
 	return b.B
 }
 
+func guestBuffer(t *testing.T, n int) []byte {
+	b, err := unix.Mmap(-1, 0, n, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Munmap(b) })
+	return b
+}
+
 func TestSpecialisedStepsMatchEvalInst(t *testing.T) {
 	rng := rand.New(rand.NewSource(7))
-	bufA := make([]byte, 256)
-	bufB := make([]byte, 256)
+	// Guest memory is never Go memory: map the buffers like guest pages
+	// (this also keeps -race's checkptr from rejecting guest pointers).
+	bufA, bufB := guestBuffer(t, 256), guestBuffer(t, 256)
 	for iter := 0; iter < 3000; iter++ {
 		var cpu ir.CPU
 		for r := range cpu.X {
