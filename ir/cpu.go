@@ -31,9 +31,10 @@ type CPU struct {
 	ExitInfo  uint64 // reason-specific detail (trap word, fault address…)
 	Budget    int64  // blocks left before the JIT must return to Go (GC safe point)
 	ChainSite uint64 // engine-specific: which patchable jump missed its target
-	// Retired counts guest instructions of blocks run to their end (a
-	// block left by a fault is not counted). Statistics only: engines
-	// keep it when asked (ferry -stats), it never affects the guest.
+	// Retired counts guest instructions executed, block by block (the
+	// interpreter counts a block when it completes, the JIT when it
+	// starts, so they differ only for blocks left by a fault). Statistics
+	// only: kept when asked (ferry -stats); it never affects the guest.
 	Retired uint64
 	Scratch [64]uint64
 }

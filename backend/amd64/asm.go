@@ -28,6 +28,7 @@ type assembler struct {
 	first *obj.Prog
 	last  *obj.Prog
 	diags []string
+	enc   encoder
 }
 
 var instinitOnce sync.Once
@@ -43,9 +44,6 @@ func newAssembler() *assembler {
 	ctxt.DiagFunc = func(format string, args ...interface{}) {
 		a.diags = append(a.diags, fmt.Sprintf(format, args...))
 	}
-	// instinit fills package-level tables of golang-asm; it must run once
-	// before any assembly and not concurrently with another assembly.
-	instinitOnce.Do(func() { x86.Linkamd64.Init(ctxt) })
 	return a
 }
 
@@ -66,7 +64,9 @@ func (a *assembler) prog(as obj.As) *obj.Prog {
 	}
 	p := &a.progs[a.n]
 	a.n++
-	*p = obj.Prog{Ctxt: a.ctxt, As: as}
+	// Ctxt is left nil: only golang-asm (the test oracle) needs it, and
+	// the pointer write costs a GC write barrier per instruction.
+	*p = obj.Prog{As: as}
 	if a.first == nil {
 		a.first = p
 	} else {
@@ -156,11 +156,27 @@ func (a *assembler) longJump() *obj.Prog {
 // errEncode reports an instruction golang-asm could not encode.
 var errEncode = errors.New("amd64: encoder rejected an instruction")
 
-// assemble encodes the current list. After it returns, every Prog's Pc
-// holds its offset in the returned code.
+// assemble encodes the current list with the direct encoder (enc.go).
+// After it returns, every Prog's Pc holds its offset in the returned code.
 func (a *assembler) assemble() ([]byte, error) {
 	if a.first == nil {
 		return nil, nil
+	}
+	return encodeList(&a.enc, a.first)
+}
+
+// assembleGolangAsm encodes the current list with golang-asm, the oracle
+// the direct encoder is tested against.
+func (a *assembler) assembleGolangAsm() ([]byte, error) {
+	if a.first == nil {
+		return nil, nil
+	}
+	// instinit fills package-level tables of golang-asm; it must run once
+	// before any assembly and not concurrently with another assembly. Only
+	// tests use golang-asm, so production start-up does not pay for it.
+	instinitOnce.Do(func() { x86.Linkamd64.Init(a.ctxt) })
+	for p := a.first; p != nil; p = p.Link {
+		p.Ctxt = a.ctxt
 	}
 	s := &obj.LSym{Func: &obj.FuncInfo{Text: a.first}}
 	x86.Linkamd64.Assemble(a.ctxt, s, a.ctxt.NewProg)

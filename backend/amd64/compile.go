@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 
+	"golang.org/x/sys/cpu"
+
 	"github.com/twitchyliquid64/golang-asm/obj"
 	"github.com/twitchyliquid64/golang-asm/obj/x86"
 
@@ -57,9 +59,12 @@ type insnMark struct {
 
 // compiled is the result of compiling one block.
 type compiled struct {
-	code  []byte
+	code []byte // valid until the next compile
+
 	sites []chainSite
 	insns []hostPC // host offset → guest PC, ascending
+	// fpGuard: the block exits with exitFPMode when FPCR.FZ or DN is set.
+	fpGuard bool
 }
 
 type hostPC struct {
@@ -73,6 +78,11 @@ type compiler struct {
 	a   *assembler
 	blk *ir.Block
 	cpu caps
+
+	// countRetired adds each block's guest instruction count to
+	// cpu.Retired on entry (ferry -stats); off by default, it costs one
+	// memory add per block.
+	countRetired bool
 
 	indirectTable uintptr // address of the engine's indirect-branch table
 	indirectMask  uint64
@@ -92,7 +102,8 @@ type compiler struct {
 
 	regOwner [16]ir.Value // by regIndex; -1 = free
 	// usedSlots marks Scratch words holding spilled values (one word) or
-	// V128 values (two words). The fault stub's word is never handed out.
+	// V128 values (two words). The words of the fault stub and of the MXCSR
+	// transfers (stubs.go) are never handed out.
 	usedSlots uint64
 
 	// flagOwner is the value whose condition the host flags currently
@@ -102,8 +113,15 @@ type compiler struct {
 	flagOwner ir.Value
 	flagCC    hostCC
 
-	spills   int // values spilled, over the compiler's life
-	cur      int // index of the instruction being compiled
+	// xmmHolds[i] is the V128 value XMM i is known to hold (-1: none), so
+	// a value stored to its slot and read again right away is not
+	// reloaded. Every write to an XMM register goes through note, which
+	// forgets it; labels forget everything.
+	xmmHolds [16]ir.Value
+
+	fpGuard  bool // the block holds FP ops that need FPCR.FZ = DN = 0
+	spills   int  // values spilled, over the compiler's life
+	cur      int  // index of the instruction being compiled
 	sites    []chainFixup
 	marks    []insnMark
 	outOfLin []func() // out-of-line code emitted after the block body
@@ -111,9 +129,19 @@ type compiler struct {
 
 // caps are host CPU features the code generator may use.
 type caps struct {
-	lzcnt bool
-	bmi2  bool
-	sse41 bool
+	lzcnt  bool
+	bmi2   bool
+	sse41  bool
+	sse42  bool
+	ssse3  bool
+	popcnt bool
+	fma    bool
+}
+
+// hostCaps are the features of the machine we run on.
+func hostCaps() caps {
+	return caps{lzcnt: cpu.X86.HasLZCNT, bmi2: cpu.X86.HasBMI2, sse41: cpu.X86.HasSSE41,
+		sse42: cpu.X86.HasSSE42, ssse3: cpu.X86.HasSSSE3, popcnt: cpu.X86.HasPOPCNT, fma: cpu.X86.HasFMA}
 }
 
 func newCompiler(c caps) *compiler {
@@ -145,12 +173,25 @@ func (c *compiler) compile(blk *ir.Block) (res compiled, err error) {
 			err = ce
 		}
 	}()
+	c.fpGuard = false
+	fpcrWritten := false
 	for i := range blk.Insts {
 		in := &blk.Insts[i]
-		if in.Op >= ir.OpVecBase && !vecSupported(in, c.cpu.sse41) || !supported(in.Op) {
+		if in.Op >= ir.OpVecBase && !vecSupported(in, c.cpu) || !supported(in.Op) {
 			return res, compileError("unsupported op " + in.Op.String())
 		}
+		if needsFPCRGuard(in.Op) {
+			if fpcrWritten {
+				// The entry check of FPCR.FZ/DN would not cover this op.
+				return res, compileError("FP op after a write to FPCR")
+			}
+			c.fpGuard = true
+		}
+		if in.Op == ir.OpSetSys && ir.SysReg(in.Aux) == ir.SysFPCR {
+			fpcrWritten = true
+		}
 	}
+	res.fpGuard = c.fpGuard
 	c.reset(blk)
 	c.analyze()
 	c.emitBlock()
@@ -187,7 +228,7 @@ func (c *compiler) reset(blk *ir.Block) {
 		c.dies = make([][]ir.Value, n+1)
 		c.needed = make([]bool, n)
 	}
-	if cap(c.reg) < n {
+	if cap(c.reg) < n || cap(c.dies) < n+1 {
 		grow()
 	}
 	c.reg, c.slot, c.isImm, c.immVal, c.clean = c.reg[:n], c.slot[:n], c.isImm[:n], c.immVal[:n], c.clean[:n]
@@ -205,7 +246,8 @@ func (c *compiler) reset(blk *ir.Block) {
 	for i := range c.regOwner {
 		c.regOwner[i] = -1
 	}
-	c.usedSlots = 1 << faultRIPSlot
+	c.usedSlots = 1<<faultRIPSlot | 1<<mxcsrSlot
+	c.forgetXMM()
 	c.flagOwner = -1
 	c.sites = c.sites[:0]
 	c.marks = c.marks[:0]
@@ -274,6 +316,114 @@ func (c *compiler) condHoldsSources(in *ir.Inst, f func(ir.Value)) {
 	f(in.Args[0])
 }
 
+// addrMode is a folded address: base + index*scale + disp.
+type addrMode struct {
+	base, index ir.Value // index is NoValue if absent
+	scale       int16
+	disp        int64
+}
+
+// isMemOp reports whether op is a plain load or store, whose address
+// (Args[0]) is folded into an x86 addressing mode.
+func isMemOp(op ir.Op) bool {
+	switch op {
+	case ir.OpLoad, ir.OpStore, ir.OpLoadV, ir.OpStoreV:
+		return true
+	}
+	return false
+}
+
+// immConst reports whether v is a constant usable as a 32-bit
+// displacement, and its value.
+func (c *compiler) immConst(v ir.Value) (int64, bool) {
+	in := c.inst(v)
+	if in.Op != ir.OpConst || in.Type == ir.V128 {
+		return 0, false
+	}
+	x := constValue(in)
+	return int64(x), immEligible(x)
+}
+
+// foldAddr splits address a into an x86 addressing mode: x + const,
+// x + y and x + (y << k) for k <= 3 need no separate add. The add itself
+// is then only computed if something else uses it.
+func (c *compiler) foldAddr(a ir.Value) addrMode {
+	m := addrMode{base: a, index: ir.NoValue}
+	in := c.inst(a)
+	if in.Op != ir.OpAdd || in.Type != ir.I64 {
+		return m
+	}
+	x, y := in.Args[0], in.Args[1]
+	if _, ok := c.immConst(x); ok {
+		x, y = y, x
+	}
+	if d, ok := c.immConst(y); ok {
+		// (z + d2) + d folds further (a field of a struct at an offset).
+		if xin := c.inst(x); xin.Op == ir.OpAdd && xin.Type == ir.I64 {
+			z, k := xin.Args[0], xin.Args[1]
+			if _, ok := c.immConst(z); ok {
+				z, k = k, z
+			}
+			if d2, ok := c.immConst(k); ok && immEligible(uint64(d+d2)) {
+				return addrMode{base: z, index: ir.NoValue, disp: d + d2}
+			}
+		}
+		return addrMode{base: x, index: ir.NoValue, disp: d}
+	}
+	m = addrMode{base: x, index: y, scale: 1}
+	for _, sw := range [2][2]ir.Value{{x, y}, {y, x}} {
+		if sh := c.inst(sw[1]); sh.Op == ir.OpShl && sh.Type == ir.I64 {
+			if k, ok := c.immConst(sh.Args[1]); ok && k >= 0 && k <= 3 {
+				return addrMode{base: sw[0], index: sh.Args[0], scale: 1 << k}
+			}
+		}
+	}
+	return m
+}
+
+// memOperand returns the memory operand of the folded address a, loading
+// an immediate or spilled base into baseScratch and index into
+// indexScratch.
+func (c *compiler) memOperand(a ir.Value, baseScratch, indexScratch int16) obj.Addr {
+	m := c.foldAddr(a)
+	disp := m.disp
+	if m.index == ir.NoValue {
+		// A constant base is loaded into the scratch register: the
+		// encoder has no base-less forms.
+		return mem(c.inReg(m.base, baseScratch), disp)
+	}
+	base := c.inReg(m.base, baseScratch)
+	index := c.inReg(m.index, indexScratch)
+	return memIdx(base, index, m.scale, disp)
+}
+
+// upperZero reports whether the I64 value v is known to have its upper 32
+// bits clear (so truncating it needs no code).
+func (c *compiler) upperZero(v ir.Value) bool {
+	in := c.inst(v)
+	switch in.Op {
+	case ir.OpLoad:
+		return in.Aux < 8 && in.Aux2 == 0
+	case ir.OpZExt32:
+		return true
+	case ir.OpZExtBits:
+		return in.Aux <= 32
+	case ir.OpConst:
+		return constValue(in) <= 0xffffffff
+	case ir.OpAnd:
+		for _, a := range in.Args[:2] {
+			if x, ok := c.immConst(a); ok && x >= 0 {
+				return true
+			}
+		}
+	case ir.OpLShr:
+		if x, ok := c.immConst(in.Args[1]); ok && x&63 >= 32 {
+			return true
+		}
+	}
+	return in.Type == ir.I32
+}
+
 // analyze computes which instructions are needed, every value's use
 // positions, and where each value dies.
 func (c *compiler) analyze() {
@@ -304,6 +454,19 @@ func (c *compiler) analyze() {
 			continue
 		}
 		u := use(int32(i))
+		if isMemOp(in.Op) {
+			m := c.foldAddr(in.Args[0])
+			u(m.base)
+			if m.index != ir.NoValue {
+				u(m.index)
+			}
+			for _, a := range in.Args[1:] {
+				if a != ir.NoValue {
+					u(a)
+				}
+			}
+			continue
+		}
 		switch in.Op {
 		case ir.OpConst:
 			// no operands
@@ -346,39 +509,48 @@ func (c *compiler) analyze() {
 // --- emission with flag tracking -------------------------------------------
 
 // preservesFlags lists instructions that leave EFLAGS alone; any other
-// instruction invalidates the host-flags cache.
+// instruction invalidates the host-flags cache. It is asked for every
+// emitted instruction, hence the table.
 func preservesFlags(as obj.As) bool {
-	switch as {
-	case x86.AMOVQ, x86.AMOVL, x86.AMOVW, x86.AMOVB, x86.AMOVBQZX, x86.AMOVBQSX,
+	return int(as) < len(flagPreserving) && flagPreserving[as]
+}
+
+var flagPreserving = func() []bool {
+	list := []obj.As{x86.AMOVQ, x86.AMOVL, x86.AMOVW, x86.AMOVB, x86.AMOVBQZX, x86.AMOVBQSX,
 		x86.AMOVWQZX, x86.AMOVWQSX, x86.AMOVLQSX, x86.AMOVBLZX, x86.AMOVBLSX,
 		x86.AMOVWLZX, x86.AMOVWLSX, x86.ALEAQ, x86.ALEAL, x86.ABSWAPL, x86.ABSWAPQ,
 		x86.ANOTQ, x86.ANOTL, x86.ASHLXL, x86.ASHLXQ, x86.ABYTE, x86.AMFENCE,
-		obj.ANOP, obj.AJMP, obj.ARET:
-		return true
+		x86.AMOVOU, obj.ANOP, obj.AJMP, obj.ARET}
+	list = append(list, setccAs[:]...)
+	list = append(list, cmovqAs[:]...)
+	list = append(list, jccAs[:]...)
+	n := 0
+	for _, as := range list {
+		n = max(n, int(as)+1)
 	}
-	for _, s := range setccAs {
-		if as == s {
-			return true
-		}
+	t := make([]bool, n)
+	for _, as := range list {
+		t[as] = true
 	}
-	for _, s := range cmovqAs {
-		if as == s {
-			return true
-		}
-	}
-	for _, s := range jccAs {
-		if as == s {
-			return true
-		}
-	}
-	return false
-}
+	return t
+}()
 
 func (c *compiler) note(p *obj.Prog) *obj.Prog {
 	if !preservesFlags(p.As) {
 		c.flagOwner = -1
 	}
+	if p.To.Type == obj.TYPE_REG && p.To.Reg >= x86.REG_X0 && p.To.Reg <= x86.REG_X15 {
+		c.xmmHolds[p.To.Reg-x86.REG_X0] = -1
+	}
 	return p
+}
+
+// forgetXMM empties the cache of V128 values in XMM registers (at labels:
+// code reaching them may come from anywhere).
+func (c *compiler) forgetXMM() {
+	for i := range c.xmmHolds {
+		c.xmmHolds[i] = -1
+	}
 }
 
 func (c *compiler) op2(as obj.As, from, to obj.Addr) { c.note(c.a.op2(as, from, to)) }
@@ -391,6 +563,7 @@ func (c *compiler) op0(as obj.As)                    { c.note(c.a.op0(as)) }
 // flags, so the flag cache is dropped.
 func (c *compiler) label() *obj.Prog {
 	c.flagOwner = -1
+	c.forgetXMM()
 	return c.a.label()
 }
 

@@ -17,10 +17,23 @@ const (
 // emitBlock emits the whole block: budget check, body, terminator, then the
 // out-of-line exit stubs.
 func (c *compiler) emitBlock() {
-	// Every path into a block has stored the block's guest PC in cpu.PC, so
-	// a budget exit here resumes exactly at this block.
+	// Chained jumps between blocks do not store cpu.PC (a store per block
+	// transition saved); exits that resume at this block store its PC.
 	c.op2(x86.ASUBQ, imm(1), cpuOff(ir.OffBudget))
-	c.jumpOut(x86.AJLT, func() { c.exit(ir.ExitBudget) })
+	c.jumpOut(x86.AJLT, func() {
+		c.storePC(c.blk.PC)
+		c.exit(ir.ExitBudget)
+	})
+	if c.countRetired {
+		c.op2(x86.AADDQ, imm(int64(c.blk.NInsns)), cpuOff(ir.OffRetired))
+	}
+	if c.fpGuard {
+		c.op2(x86.ATESTL, imm(fpcrGuardBits), cpuOff(ir.OffFPCR))
+		c.jumpOut(x86.AJNE, func() {
+			c.storePC(c.blk.PC)
+			c.exit(exitFPMode)
+		})
+	}
 	for i := range c.blk.Insts {
 		c.cur = i
 		in := &c.blk.Insts[i]
@@ -61,6 +74,19 @@ func (c *compiler) jumpOut(as obj.As, body func()) {
 	c.outOfLin = append(c.outOfLin, func() {
 		p.To.SetTarget(c.label())
 		body()
+	})
+}
+
+// slowPath emits a conditional jump to out-of-line code that body emits
+// after the block and that then continues after the jump. The flags are
+// unknown on return.
+func (c *compiler) slowPath(as obj.As, body func()) {
+	p := c.fwd(as)
+	back := c.label()
+	c.outOfLin = append(c.outOfLin, func() {
+		p.To.SetTarget(c.label())
+		body()
+		c.jump(obj.AJMP, back)
 	})
 }
 
@@ -157,9 +183,18 @@ func (c *compiler) emitInst(v ir.Value, in *ir.Inst) {
 		c.op2(x86.AMOVQ, rg(rCX), cpuOff(ir.OffNZCV))
 	case ir.OpGetSys:
 		r := c.def(ir.NoValue)
+		if ir.SysReg(in.Aux) == ir.SysFPSR {
+			c.syncFPSR() // flags raised so far are still in MXCSR
+		}
 		c.op2(x86.AMOVQ, cpuOff(c.sysOff(ir.SysReg(in.Aux))), rg(r))
 	case ir.OpSetSys:
+		if ir.SysReg(in.Aux) == ir.SysFPSR {
+			c.syncFPSR() // flags raised before the write must not survive it
+		}
 		c.storeValue(x86.AMOVQ, a0, cpuOff(c.sysOff(ir.SysReg(in.Aux))), rCX)
+		if ir.SysReg(in.Aux) == ir.SysFPCR {
+			c.setRoundingFromFPCR()
+		}
 
 	case ir.OpAdd:
 		c.alu(v, pick(w64, x86.AADDQ, x86.AADDL), true)
@@ -214,6 +249,13 @@ func (c *compiler) emitInst(v ir.Value, in *ir.Inst) {
 	case ir.OpRbit:
 		c.rbit(v, w64)
 	case ir.OpZExt32, ir.OpTrunc:
+		// I32 values are kept zero-extended, so a zero-extension, or a
+		// truncation of a value whose upper half is clear, is a copy.
+		if in.Op == ir.OpZExt32 || c.upperZero(a0) {
+			r := c.def(a0)
+			c.movTo(c.src(a0), r)
+			return
+		}
 		c.extend(v, x86.AMOVL)
 	case ir.OpSExt32:
 		c.extend(v, x86.AMOVLQSX)
@@ -254,12 +296,10 @@ func (c *compiler) emitInst(v ir.Value, in *ir.Inst) {
 		c.adcSbc(v, in.Op == ir.OpSbc, w64)
 
 	case ir.OpLoad:
-		r := c.def(a0)
-		base := c.inReg(a0, rAX)
-		c.op2(loadAs(in.Aux, in.Aux2 != 0), mem(base, 0), rg(r))
+		r := c.def(c.foldAddr(a0).base)
+		c.op2(loadAs(in.Aux, in.Aux2 != 0), c.memOperand(a0, rAX, rDX), rg(r))
 	case ir.OpStore:
-		base := c.inReg(a0, rAX)
-		c.storeValue(storeAs(in.Aux), a1, mem(base, 0), rCX)
+		c.storeValue(storeAs(in.Aux), a1, c.memOperand(a0, rAX, rDX), rCX)
 	case ir.OpLoadExcl:
 		c.loadExcl(v, in)
 	case ir.OpStoreExcl:
@@ -327,6 +367,18 @@ func (c *compiler) alu(v ir.Value, as obj.As, commutative bool) {
 	a, b := in.Args[0], in.Args[1]
 	r := c.def(a)
 	A, B := c.src(a), c.src(b)
+	if (as == x86.AADDQ || as == x86.AADDL) && A.Type == obj.TYPE_REG && A.Reg != r {
+		// Three-address add without a copy (LEA leaves the flags alone).
+		lea := pick(as == x86.AADDQ, x86.ALEAQ, x86.ALEAL)
+		switch {
+		case B.Type == obj.TYPE_CONST:
+			c.op2(lea, mem(A.Reg, B.Offset), rg(r))
+			return
+		case B.Type == obj.TYPE_REG:
+			c.op2(lea, memIdx(A.Reg, B.Reg, 1, 0), rg(r))
+			return
+		}
+	}
 	if isReg(B, r) && !isReg(A, r) {
 		if commutative {
 			A, B = B, A
@@ -893,28 +945,22 @@ func (c *compiler) emitTerm() {
 	t := &c.blk.Term
 	switch t.Kind {
 	case ir.TermJump:
-		c.storePC(t.Target)
 		c.chainJump(t.Target)
 	case ir.TermCondJump:
 		switch cc := c.condFlags(t.Cond); cc {
 		case ccAlways:
-			c.storePC(t.Target)
 			c.chainJump(t.Target)
 		case ccNever:
-			c.storePC(t.Next)
 			c.chainJump(t.Next)
 		default:
 			taken := c.fwd(jccAs[cc])
-			c.storePC(t.Next)
 			c.chainJump(t.Next)
 			c.bind(taken)
-			c.storePC(t.Target)
 			c.chainJump(t.Target)
 		}
 	case ir.TermIndirect:
 		A := c.src(t.Addr)
 		if A.Type == obj.TYPE_CONST {
-			c.storePC(uint64(A.Offset))
 			c.chainJump(uint64(A.Offset))
 			return
 		}
@@ -950,6 +996,7 @@ func (c *compiler) chainJump(target uint64) {
 	c.sites = append(c.sites, site)
 	c.outOfLin = append(c.outOfLin, func() {
 		c.sites[idx].stub = c.label()
+		c.storePC(target)
 		c.storeConst64(c.sites[idx].id, cpuOff(ir.OffChain))
 		c.exit(ir.ExitChain)
 	})

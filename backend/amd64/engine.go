@@ -6,9 +6,8 @@
 package amd64
 
 import (
+	"time"
 	"unsafe"
-
-	"golang.org/x/sys/cpu"
 
 	"ferry/backend"
 	"ferry/ir"
@@ -72,6 +71,12 @@ type Stats struct {
 	Flushes      int
 	IndirectMiss int
 	Spills       int // values the register allocator spilled
+
+	Entries         int // calls into generated code (each ends in an exit to Go)
+	ChainExits      int // exits to link a direct jump
+	InterpretedRuns int // executions of blocks in the interpreter
+	FPModeRuns      int // compiled FP blocks run in the interpreter for FPCR.FZ/DN
+	TranslateNanos  int64
 }
 
 // Engine is the JIT. It is not safe for concurrent use: each guest thread
@@ -92,6 +97,7 @@ type Engine struct {
 	// interpRuns counts executions of interpreted blocks by the reason
 	// they were not compiled: the JIT's coverage to-do list.
 	interpRuns map[string]int
+	perf       *perfMap
 }
 
 // New returns a JIT engine fetching blocks from tr.
@@ -106,7 +112,7 @@ func newEngine(tr backend.Translator, cacheSize int) (*Engine, error) {
 	}
 	e := &Engine{
 		tr:         tr,
-		comp:       newCompiler(caps{lzcnt: cpu.X86.HasLZCNT, bmi2: cpu.X86.HasBMI2, sse41: cpu.X86.HasSSE41}),
+		comp:       newCompiler(hostCaps()),
 		cache:      cc,
 		blocks:     make(map[uint64]*block),
 		interpRuns: make(map[string]int),
@@ -117,8 +123,15 @@ func newEngine(tr backend.Translator, cacheSize int) (*Engine, error) {
 	e.comp.indirectTable = uintptr(unsafe.Pointer(&e.table[0]))
 	e.comp.indirectMask = indirectEntries - 1
 	e.clearTable()
+	if perfMapEnabled {
+		e.perf = openPerfMap()
+	}
 	return e, nil
 }
+
+// CountRetired makes blocks compiled from now on add their guest
+// instruction count to cpu.Retired when they start (for ferry -stats).
+func (e *Engine) CountRetired(on bool) { e.comp.countRetired = on }
 
 // Stats returns counters of the engine's work so far.
 func (e *Engine) Stats() Stats {
@@ -150,8 +163,12 @@ func (e *Engine) Run(c *ir.CPU) ir.ExitReason {
 		b := e.lookup(c.PC)
 		if b.entry == 0 {
 			e.interpRuns[b.why]++
+			e.stats.InterpretedRuns++
 			r := interp.Exec(c, b.ir)
 			if r != ir.ExitNone {
+				if r == ir.ExitSyscall {
+					e.maybeReportStats(c)
+				}
 				return r
 			}
 			if c.Budget--; c.Budget < 0 {
@@ -161,8 +178,10 @@ func (e *Engine) Run(c *ir.CPU) ir.ExitReason {
 			continue
 		}
 		enter(b.entry, c)
+		e.stats.Entries++
 		switch r := ir.ExitReason(c.Exit); r {
 		case ir.ExitChain:
+			e.stats.ChainExits++
 			e.link(c.ChainSite, c.PC)
 		case ir.ExitFault:
 			rip := uintptr(c.Scratch[faultRIPSlot])
@@ -174,6 +193,17 @@ func (e *Engine) Run(c *ir.CPU) ir.ExitReason {
 			e.stats.IndirectMiss++
 			if t := e.lookup(c.PC); t.entry != 0 {
 				e.table[c.PC>>2&(indirectEntries-1)] = indirectEntry{pc: c.PC, host: uint64(t.entry)}
+			}
+		case ir.ExitSyscall:
+			e.maybeReportStats(c)
+			return r
+		case exitFPMode:
+			e.stats.FPModeRuns++
+			if r := interp.Exec(c, e.lookup(c.PC).ir); r != ir.ExitNone {
+				if r == ir.ExitSyscall {
+					e.maybeReportStats(c)
+				}
+				return r
 			}
 		default:
 			return r
@@ -204,10 +234,15 @@ func (e *Engine) lookup(pc uint64) *block {
 	if b := e.blocks[pc]; b != nil {
 		return b
 	}
+	start := time.Now()
+	defer func() { e.stats.TranslateNanos += int64(time.Since(start)) }()
 	blk := e.tr(pc)
 	b := &block{pc: blk.PC, end: blk.End}
 	e.comp.nextSite = uint64(len(e.sites))
 	res, err := e.comp.compile(blk)
+	if dumpPC != 0 && dumpPC == pc {
+		dumpBlock(blk, res.code, err)
+	}
 	if err == nil {
 		entry, ok := e.cache.add(res.code)
 		if !ok {
@@ -223,6 +258,9 @@ func (e *Engine) lookup(pc uint64) *block {
 		if err == nil {
 			b.entry = entry
 			b.insns = res.insns
+			if res.fpGuard {
+				b.ir = blk // for exitFPMode
+			}
 			e.byAddr = append(e.byAddr, b)
 			for _, s := range res.sites {
 				b.sites = append(b.sites, s.id)
@@ -233,6 +271,7 @@ func (e *Engine) lookup(pc uint64) *block {
 			}
 			e.stats.Compiled++
 			e.stats.CodeBytes += len(res.code)
+			e.perf.add(entry, len(res.code), b.pc, b.end)
 		}
 	}
 	if err != nil {

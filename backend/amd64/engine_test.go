@@ -2,6 +2,7 @@ package amd64
 
 import (
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -268,8 +269,9 @@ func TestCacheFlush(t *testing.T) {
 func TestInterpreterFallback(t *testing.T) {
 	bs := blockSet{
 		0x1000: build(0x1000, 1, func(b *ir.Builder) {
-			// CNT (per-byte popcount) is not compiled yet.
-			b.SetV(1, b.Emit(ir.OpVCnt, ir.V128, 0, 0, b.GetV(0)))
+			// The virtual counter is read through Go (time.Now), so the
+			// JIT leaves it to the interpreter.
+			b.SetReg(1, b.Emit(ir.OpReadCounter, ir.I64, 0, 0))
 			b.Jump(0x1004)
 		}),
 		0x1004: build(0x1004, 1, func(b *ir.Builder) {
@@ -282,9 +284,8 @@ func TestInterpreterFallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := ir.CPU{PC: 0x1000}
-	c.V[0] = [2]uint64{0xff03, 7}
-	if r := e.Run(&c); r != ir.ExitSyscall || c.V[1] != [2]uint64{0x0802, 3} || c.X[2] != 9 {
-		t.Fatalf("exit %d v1 %v x2 %d", r, c.V[1], c.X[2])
+	if r := e.Run(&c); r != ir.ExitSyscall || c.X[1] == 0 || c.X[2] != 9 {
+		t.Fatalf("exit %d x1 %d x2 %d", r, c.X[1], c.X[2])
 	}
 	if s := e.Stats(); s.Interpreted != 1 || s.Compiled != 1 {
 		t.Errorf("stats %+v", s)
@@ -319,18 +320,18 @@ func BenchmarkLoop(b *testing.B) {
 // of about 20 IR steps.
 func BenchmarkCompile(b *testing.B) {
 	m := newTestMem()
-	g := &gen{r: newRand(1), mem: m, sse41: true}
+	g := &gen{r: newRand(1), mem: m, cpu: hostCaps()}
 	blocks := make([]*ir.Block, 256)
 	insts := 0
 	for i := range blocks {
 		blocks[i] = g.block(testPC, 20)
 		insts += len(blocks[i].Insts)
 	}
-	c := newCompiler(caps{lzcnt: true, bmi2: true, sse41: true})
+	c := newCompiler(hostCaps())
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		c.nextSite = 0
-		if _, err := c.compile(blocks[i%len(blocks)]); err != nil {
+		if _, err := c.compile(blocks[i%len(blocks)]); err != nil && !strings.Contains(err.Error(), "FP op after a write to FPCR") {
 			b.Fatal(err)
 		}
 	}

@@ -7,11 +7,7 @@ import (
 	"sync"
 	"unsafe"
 
-	"github.com/twitchyliquid64/golang-asm/obj"
-	"github.com/twitchyliquid64/golang-asm/obj/x86"
 	"golang.org/x/sys/unix"
-
-	"ferry/ir"
 )
 
 // Guest memory faults in generated code.
@@ -44,7 +40,7 @@ const (
 	// arenaSize is address space only: pages are committed when code is
 	// written, so a large arena costs nothing until used.
 	arenaSize = 16 << 30
-	stubArea  = 64
+	stubArea  = 4096 // shared stubs (stubs.go)
 )
 
 var arena struct {
@@ -74,21 +70,10 @@ func setupArena() error {
 		arena.err = fmt.Errorf("reserving the code arena: %w", err)
 		return arena.err
 	}
-	// The fault stub: record the fault and return to enter's caller like
-	// any other exit (RSP still points at enter's return address).
-	a := newAssembler()
-	a.reset()
-	a.op2(x86.AMOVQ, rg(rAX), mem(regCPU, int64(ir.OffExitInfo)))
-	a.op2(x86.AMOVQ, rg(rCX), mem(regCPU, int64(ir.OffScratch)+8*int64(faultRIPSlot)))
-	a.op2(x86.AMOVQ, imm(int64(ir.ExitFault)), mem(regCPU, int64(ir.OffExit)))
-	a.op0(obj.ARET)
-	code, err := a.assemble()
-	if err != nil {
+	if err := writeStubs(m[:stubArea], uintptr(unsafe.Pointer(&m[0]))); err != nil {
 		arena.err = err
 		return err
 	}
-	copy(m, code)
-	faultStub = uintptr(unsafe.Pointer(&m[0]))
 
 	for _, sig := range []unix.Signal{unix.SIGSEGV, unix.SIGBUS} {
 		var old sigactiont

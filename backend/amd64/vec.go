@@ -10,12 +10,14 @@ import (
 // V128 values.
 //
 // Every V128 value lives in a 16-byte pair of Scratch words; there is no
-// XMM register allocation yet. Lane-wise
-// ops load their operands into XMM0–XMM2, compute with one SSE
-// instruction (or a few) and store the result; permutes, lane moves and
-// conversions copy bytes between slots with integer moves, following a
-// byte map computed at compile time. Any V128 op or lane size not handled
-// here makes the block run in the interpreter (vecSupported).
+// XMM register allocation. Lane-wise ops load their operands into
+// XMM0–XMM5, compute with one SSE instruction (or a few) and store the
+// result; the compiler remembers which value each XMM register still holds
+// (compiler.xmmHolds), so a result consumed by the next instruction is not
+// reloaded from its slot. Permutes, lane moves and conversions copy bytes
+// between slots with integer moves, following a byte map computed at
+// compile time. Any V128 op or lane size not handled here (vec2.go, fp.go)
+// makes the block run in the interpreter (vecSupported).
 
 const (
 	rX0 = x86.REG_X0
@@ -38,9 +40,16 @@ var (
 	pmullAs = [4]obj.As{0, x86.APMULLW, x86.APMULLD, 0}
 )
 
-// vecSupported reports whether the JIT compiles the vector instruction in.
-func vecSupported(in *ir.Inst, sse41 bool) bool {
-	size := in.Aux
+// vecSupported reports whether the JIT compiles the vector instruction in
+// on a host with features cp.
+func vecSupported(in *ir.Inst, cp caps) bool {
+	size, sse41 := in.Aux, cp.sse41
+	if ok, handled := vecSupported2(in, cp); handled {
+		return ok
+	}
+	if ok, handled := fpSupported(in, cp); handled {
+		return ok
+	}
 	switch in.Op {
 	case ir.OpVFromI64, ir.OpVExtractLane, ir.OpVZextLow, ir.OpVCombine,
 		ir.OpVAnd, ir.OpVOr, ir.OpVXor, ir.OpVAndNot, ir.OpVOrNot, ir.OpVNot, ir.OpVBsl,
@@ -50,8 +59,8 @@ func vecSupported(in *ir.Inst, sse41 bool) bool {
 		return true
 	case ir.OpVCmpEq:
 		return size < 3 || sse41
-	case ir.OpVCmpSGt, ir.OpVCmpSGe:
-		return size < 3 // PCMPGTQ needs SSE4.2
+	case ir.OpVCmpSGt, ir.OpVCmpSGe, ir.OpVCmpUGt, ir.OpVCmpUGe:
+		return size < 3 || cp.sse42 // PCMPGTQ needs SSE4.2
 	case ir.OpVCmpTst:
 		return size < 3 || sse41
 	case ir.OpVUMax, ir.OpVUMin:
@@ -80,9 +89,30 @@ func (c *compiler) vdef() ir.Value {
 	return v
 }
 
-func (c *compiler) loadX(v ir.Value, x int16) { c.op2(x86.AMOVOU, c.vecAddr(v, 0), rg(x)) }
+// loadX puts V128 value v into XMM register x: nothing to do if x holds
+// it already, a register copy if another XMM register does, else a load
+// from its slot.
+func (c *compiler) loadX(v ir.Value, x int16) {
+	n := x - x86.REG_X0
+	if c.xmmHolds[n] == v {
+		return
+	}
+	src := c.vecAddr(v, 0)
+	for i, h := range c.xmmHolds {
+		if h == v {
+			src = rg(x86.REG_X0 + int16(i))
+			break
+		}
+	}
+	c.op2(x86.AMOVOU, src, rg(x))
+	c.xmmHolds[n] = v
+}
 
-func (c *compiler) storeX(x int16, v ir.Value) { c.op2(x86.AMOVOU, rg(x), c.vecAddr(v, 0)) }
+// storeX stores XMM register x as the value of v, which x then holds.
+func (c *compiler) storeX(x int16, v ir.Value) {
+	c.op2(x86.AMOVOU, rg(x), c.vecAddr(v, 0))
+	c.xmmHolds[x-x86.REG_X0] = v
+}
 
 // ones sets XMM register x to all ones.
 func (c *compiler) ones(x int16) { c.op2(x86.APCMPEQB, rg(x), rg(x)) }
@@ -100,9 +130,18 @@ func (c *compiler) emitVec(v ir.Value, in *ir.Inst) {
 	size := in.Aux
 	switch in.Op {
 	case ir.OpConst:
+		// Built in XMM and stored whole: two 8-byte stores followed by a
+		// 16-byte load of the slot would miss store forwarding (a stall of
+		// a dozen cycles or more), and V128 slots are read 16 bytes wide.
 		c.vdef()
-		c.storeConst64(uint64(in.Aux), c.vecAddr(v, 0))
-		c.storeConst64(uint64(in.Aux2), c.vecAddr(v, 8))
+		c.op2(x86.AMOVQ, imm(in.Aux), rg(rAX))
+		c.op2(x86.AMOVQ, rg(rAX), rg(rX0))
+		if in.Aux2 != 0 {
+			c.op2(x86.AMOVQ, imm(in.Aux2), rg(rAX))
+			c.op2(x86.AMOVQ, rg(rAX), rg(rX1))
+			c.op2(x86.APUNPCKLQDQ, rg(rX1), rg(rX0))
+		}
+		c.storeX(rX0, v)
 	case ir.OpGetV:
 		c.vdef()
 		c.op2(x86.AMOVOU, cpuOff(ir.OffV+uintptr(in.Aux)*16), rg(rX0))
@@ -111,35 +150,39 @@ func (c *compiler) emitVec(v ir.Value, in *ir.Inst) {
 		c.loadX(a, rX0)
 		c.op2(x86.AMOVOU, rg(rX0), cpuOff(ir.OffV+uintptr(in.Aux)*16))
 	case ir.OpLoadV:
-		base := c.inReg(a, rCX)
+		addr := c.memOperand(a, rCX, rDX)
 		c.vdef()
 		if size == 16 {
-			c.op2(x86.AMOVOU, mem(base, 0), rg(rX0))
+			c.op2(x86.AMOVOU, addr, rg(rX0))
 			c.storeX(rX0, v)
 			return
 		}
-		c.op2(loadAs(size, false), mem(base, 0), rg(rAX))
-		c.op2(x86.AMOVQ, rg(rAX), c.vecAddr(v, 0))
-		c.op2(x86.AMOVQ, imm(0), c.vecAddr(v, 8))
+		switch size {
+		case 8, 4: // MOVQ/MOVD zero the rest of the register
+			c.op2(pick(size == 8, x86.AMOVQ, x86.AMOVL), addr, rg(rX0))
+		default:
+			c.op2(loadAs(size, false), addr, rg(rAX))
+			c.op2(x86.AMOVQ, rg(rAX), rg(rX0))
+		}
+		c.storeX(rX0, v)
 	case ir.OpStoreV:
-		base := c.inReg(a, rCX)
+		addr := c.memOperand(a, rCX, rDX)
 		if size == 16 {
 			c.loadX(b, rX0)
-			c.op2(x86.AMOVOU, rg(rX0), mem(base, 0))
+			c.op2(x86.AMOVOU, rg(rX0), addr)
 			return
 		}
 		c.op2(x86.AMOVQ, c.vecAddr(b, 0), rg(rAX))
-		c.op2(storeAs(size), rg(rAX), mem(base, 0))
+		c.op2(storeAs(size), rg(rAX), addr)
 	case ir.OpVFromI64:
 		A := c.src(a)
 		c.vdef()
 		if A.Type == obj.TYPE_CONST {
-			c.op2(x86.AMOVQ, A, c.vecAddr(v, 0))
-		} else {
-			c.movTo(A, rAX)
-			c.op2(x86.AMOVQ, rg(rAX), c.vecAddr(v, 0))
+			c.op2(x86.AMOVQ, A, rg(rAX))
+			A = rg(rAX)
 		}
-		c.op2(x86.AMOVQ, imm(0), c.vecAddr(v, 8))
+		c.op2(x86.AMOVQ, A, rg(rX0)) // zeroes the upper half
+		c.storeX(rX0, v)
 	case ir.OpVExtractLane:
 		r := c.def(ir.NoValue)
 		esize := int64(1) << size
@@ -228,8 +271,15 @@ func (c *compiler) emitVec(v ir.Value, in *ir.Inst) {
 		c.storeX(rX0, v)
 	case ir.OpVShlI, ir.OpVLShrI, ir.OpVAShrI:
 		c.vshift(v, in)
+	case ir.OpSelect:
+		c.vselect(v, in)
+	case ir.OpVCmpUGt, ir.OpVCmpUGe:
+		c.vcmpUnsigned(v, in)
 
 	default:
+		if c.emitVec2(v, in) || c.emitFP(v, in) {
+			return
+		}
 		m, ok := byteMap(in)
 		if !ok {
 			panic(compileError("unsupported vector op " + in.Op.String()))

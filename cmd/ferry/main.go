@@ -220,6 +220,9 @@ func startGuest(opts options, proc *syscalls.Process, cpu *ir.CPU, stderr io.Wri
 		return exitInternal
 	}
 	proc.OnCodeUnmap = eng.Invalidate
+	if counter, ok := eng.(interface{ CountRetired(bool) }); ok && opts.stats {
+		counter.CountRetired(true)
+	}
 	if self, err := os.Executable(); err == nil {
 		proc.Translator = self
 		proc.TranslatorArgs = []string{"-engine=" + opts.engine}

@@ -7,7 +7,9 @@ import (
 	"encoding/binary"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -180,5 +182,119 @@ func TestExecve(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// forkTestSource exercises process creation: fork (memory copied, fds and
+// FD_CLOEXEC kept, shared file mappings shared, the parent's pid as ppid),
+// a child dying of a signal, posix_spawn (clone with CLONE_VM|CLONE_VFORK,
+// then execve of /proc/self/exe, which must be the guest) and system()
+// (which runs the host's /bin/sh).
+const forkTestSource = `#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+extern char **environ;
+int global = 1;
+
+int main(int argc, char **argv) {
+	if (argc > 1 && strcmp(argv[1], "spawned") == 0) { printf("spawned child pid-differs=%d\n", getpid() != atoi(argv[2])); return 9; }
+	int pfd[2]; pipe2(pfd, O_CLOEXEC);
+	char path[] = "/tmp/ferry-fork-XXXXXX"; int sfd = mkstemp(path); unlink(path); ftruncate(sfd, 4096);
+	int *shared = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, sfd, 0);
+	int *anon = mmap(0, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	anon[12345] = 77;
+	pid_t parent = getpid();
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		global = 2; shared[0] = 42;
+		char msg[100]; int n = snprintf(msg, sizeof msg, "child ppid-ok=%d cloexec-kept=%d anon=%d", getppid() == parent, fcntl(pfd[1], F_GETFD) == FD_CLOEXEC, anon[12345]);
+		write(pfd[1], msg, n);
+		_exit(5);
+	}
+	int st; waitpid(pid, &st, 0);
+	char buf[200] = {0}; read(pfd[0], buf, sizeof buf - 1);
+	printf("%s\nparent status=%d global=%d shared=%d\n", buf, WEXITSTATUS(st), global, shared[0]);
+	pid = fork();
+	if (pid == 0) { raise(SIGTERM); _exit(0); }
+	waitpid(pid, &st, 0); printf("signaled=%d sig=%d\n", WIFSIGNALED(st), WTERMSIG(st));
+	char pidbuf[20]; snprintf(pidbuf, sizeof pidbuf, "%d", getpid());
+	char *args[] = {argv[0], "spawned", pidbuf, NULL};
+	fflush(stdout);
+	if (posix_spawn(&pid, "/proc/self/exe", NULL, NULL, args, environ) != 0) { puts("posix_spawn failed"); return 1; }
+	waitpid(pid, &st, 0); printf("spawn status=%d\n", WEXITSTATUS(st));
+	fflush(stdout);
+	printf("system=%d\n", WEXITSTATUS(system("exit 3")));
+	return 0;
+}
+`
+
+func TestFork(t *testing.T) {
+	needFerry(t)
+	cc, err := exec.LookPath("aarch64-linux-gnu-gcc")
+	if err != nil {
+		t.Fatalf("the arm64 cross compiler is needed: %v", err)
+	}
+	dir := t.TempDir()
+	src, bin := filepath.Join(dir, "fork.c"), filepath.Join(dir, "fork")
+	os.WriteFile(src, []byte(forkTestSource), 0o644)
+	if out, err := exec.Command(cc, "-static", "-O2", "-o", bin, src).CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	want := "child ppid-ok=1 cloexec-kept=1 anon=77\nparent status=5 global=1 shared=42\nsignaled=1 sig=15\n" +
+		"spawned child pid-differs=1\nspawn status=9\nsystem=3\n"
+	for _, engine := range engines {
+		t.Run(engine, func(t *testing.T) {
+			res := run(t, ferryRunner(engine), invocation{argv: []string{bin}})
+			if string(res.stdout) != want || res.status != "exit 0" {
+				t.Errorf("got %s, stdout:\n%s\nwant:\n%s(stderr %q)", res.status, res.stdout, want, res.stderr)
+			}
+		})
+	}
+}
+
+// TestShellJobs runs shell scripts that fork, pipe, wait and signal under
+// the arm64 busybox and compares them with the amd64 busybox of the same
+// version (qemu-user is no oracle here: it cannot run busybox applets
+// through /proc/self/exe and reports timeout(1) wrongly).
+func TestShellJobs(t *testing.T) {
+	needFerry(t)
+	busybox := arm64Busybox(t)
+	scripts := []string{
+		"echo hi | cat; seq 1 1000 | sort -rn | head -3",
+		"x=$(echo sub; echo two); echo \"got $x\"; (exit 3); echo \"status $?\"",
+		"(for i in 3 1 2; do (sleep 0.0$i; echo $i) & done; wait) | sort; echo all",
+		"yes | head -2; echo \"pipe status ${PIPESTATUS:-ok}\"",
+		"trap 'echo got-usr1' USR1; (sleep 0.1; kill -USR1 $$) & wait; echo after",
+		"sleep 5 & kill $!; wait $!; echo \"killed status $?\"",
+		"timeout 1 sleep 3; echo \"timeout $?\"",
+		"i=0; while [ $i -lt 20 ]; do i=$((i+1)); /bin/true; done; echo loop $i",
+		"exec 3>/dev/null; sh -c 'echo fd3 >&3 && echo inherited'",
+		"umask 027; f=$(mktemp); stat -c %a $f; rm $f",
+	}
+	for i, script := range scripts {
+		t.Run(strconv.Itoa(i), func(t *testing.T) {
+			inv := invocation{argv: []string{"sh", "-c", script}}
+			want := run(t, runner{name: "native", command: func(inv invocation) (string, []string) {
+				return nativeBusybox, inv.argv
+			}}, inv)
+			for _, engine := range engines {
+				got := run(t, runner{name: engine, command: func(inv invocation) (string, []string) {
+					return ferryBin, append([]string{ferryBin, "-engine=" + engine, busybox}, inv.argv...)
+				}}, inv)
+				if string(got.stdout) != string(want.stdout) || got.status != want.status || string(got.stderr) != string(want.stderr) {
+					t.Errorf("%s: %q\n got %s stdout %q stderr %q\nwant %s stdout %q stderr %q", engine, script,
+						got.status, got.stdout, got.stderr, want.status, want.stdout, want.stderr)
+				}
+			}
+		})
 	}
 }
