@@ -82,3 +82,14 @@ const (
 	SysFPCR
 	SysFPSR
 )
+
+// The FPCR and FPSR bits that hold what is written to them; the others are
+// RES0 (or, for the exception trap enables, RAZ/WI because ferry does not
+// trap FP exceptions) and read back as zero. FPCR keeps AHP, DN, FZ, RMode,
+// FZ16 and the AArch32 context fields Stride and Len (bits 26:16); FPSR
+// keeps the AArch32 NZCV, QC, IDC and the cumulative flags IXC..IOC. This is
+// what qemu-aarch64 keeps too. Every writer (MSR, sigreturn) masks with them.
+const (
+	FPCRWritable = 0x07ff0000
+	FPSRWritable = 0xf800009f
+)

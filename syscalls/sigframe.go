@@ -294,8 +294,10 @@ func (p *Process) sigreturn(cpu *ir.CPU) {
 			break
 		}
 		if magic == fpsimdMagic && size >= fpsimdSize {
-			cpu.FPSR = uint64(le.Uint32(r[8:]))
-			cpu.FPCR = uint64(le.Uint32(r[12:]))
+			// A handler may have edited the frame: keep only the bits
+			// MSR could have set.
+			cpu.FPSR = uint64(le.Uint32(r[8:])) & ir.FPSRWritable
+			cpu.FPCR = uint64(le.Uint32(r[12:])) & ir.FPCRWritable
 			for i := 0; i < 32; i++ {
 				cpu.V[i][0] = le.Uint64(r[16+16*i:])
 				cpu.V[i][1] = le.Uint64(r[24+16*i:])

@@ -89,10 +89,15 @@ func TestDeliverAndReturn(t *testing.T) {
 		t.Errorf("trampoline %x", tramp)
 	}
 
-	// The handler clobbers registers, then returns through the trampoline.
+	// The handler clobbers registers and writes all ones over the saved
+	// FPSR/FPCR (sigreturn must keep only the bits MSR could set), then
+	// returns through the trampoline.
 	for i := range 31 {
 		cpu.X[i] = 0xdead
 	}
+	le.PutUint32(r[8:], 0xffffffff)
+	le.PutUint32(r[12:], 0xffffffff)
+	saved.FPSR, saved.FPCR = ir.FPSRWritable, ir.FPCRWritable
 	cpu.V[3] = [2]uint64{}
 	cpu.X[8] = nrRtSigreturn
 	p.Handle(&cpu)

@@ -18,7 +18,6 @@ const (
 	demoBase  = 0x400000 // where static arm64 executables conventionally load
 	elfHdrLen = 64
 	phdrLen   = 56
-	demoPhnum = 2 // PT_LOAD for the image, PT_GNU_STACK for a non-executable stack
 
 	// arm64 (asm-generic) system call numbers.
 	sysUname     = 160
@@ -119,44 +118,91 @@ func demoCode() []uint32 {
 // read+execute PT_LOAD segment at demoBase.
 func demoELF() []byte {
 	code := demoCode()
-	codeOff := elfHdrLen + demoPhnum*phdrLen
-	size := codeOff + 4*len(code)
-	img := make([]byte, size)
+	text := make([]byte, 4*len(code))
+	for i, w := range code {
+		binary.LittleEndian.PutUint32(text[4*i:], w)
+	}
+	segs := []elfSegment{{vaddr: demoBase, flags: pfR | pfX, data: text}}
+	return buildELF(demoBase+uint64(elfHeadersLen(len(segs))), segs)
+}
+
+// Program header flags.
+const (
+	pfX = 1
+	pfW = 2
+	pfR = 4
+)
+
+// elfSegmentAlign is the alignment of every PT_LOAD segment: 64 KiB is
+// valid for every arm64 page size.
+const elfSegmentAlign = 0x10000
+
+// elfSegment is one PT_LOAD segment of an in-memory executable.
+type elfSegment struct {
+	vaddr uint64 // elfSegmentAlign-aligned; for the first segment, the address of the ELF header
+	flags uint32 // pfR | pfW | pfX
+	data  []byte
+}
+
+// elfHeadersLen is the size of the ELF header and program headers of an
+// image with nseg PT_LOAD segments (plus PT_GNU_STACK).
+func elfHeadersLen(nseg int) int { return elfHdrLen + (nseg+1)*phdrLen }
+
+// buildELF lays out a static ELF64 little-endian AArch64 executable. The
+// first segment maps the file from offset 0, headers included, so its data
+// starts at segs[0].vaddr+elfHeadersLen(len(segs)); each later segment's
+// data starts at the next elfSegmentAlign-aligned file offset, which keeps
+// file offset and address congruent as the loader requires. The stack is
+// not executable (PT_GNU_STACK).
+func buildELF(entry uint64, segs []elfSegment) []byte {
 	le := binary.LittleEndian
+	hdrs := elfHeadersLen(len(segs))
+	offsets := make([]int, len(segs))
+	size := hdrs + len(segs[0].data)
+	for i := 1; i < len(segs); i++ {
+		offsets[i] = (size + elfSegmentAlign - 1) &^ (elfSegmentAlign - 1)
+		size = offsets[i] + len(segs[i].data)
+	}
+	img := make([]byte, size)
 
 	copy(img, []byte{0x7f, 'E', 'L', 'F', 2 /* 64-bit */, 1 /* LE */, 1 /* version */, 0 /* SysV */})
 	le.PutUint16(img[16:], 2)   // e_type: ET_EXEC
 	le.PutUint16(img[18:], 183) // e_machine: EM_AARCH64
 	le.PutUint32(img[20:], 1)   // e_version
-	le.PutUint64(img[24:], demoBase+uint64(codeOff))
+	le.PutUint64(img[24:], entry)
 	le.PutUint64(img[32:], elfHdrLen) // e_phoff
 	le.PutUint64(img[40:], 0)         // e_shoff: no sections
 	le.PutUint32(img[48:], 0)         // e_flags
 	le.PutUint16(img[52:], elfHdrLen)
 	le.PutUint16(img[54:], phdrLen)
-	le.PutUint16(img[56:], demoPhnum)
+	le.PutUint16(img[56:], uint16(len(segs)+1))
 	le.PutUint16(img[58:], 64) // e_shentsize
 	le.PutUint16(img[60:], 0)  // e_shnum
 	le.PutUint16(img[62:], 0)  // e_shstrndx
 
-	load := img[elfHdrLen:]
-	le.PutUint32(load[0:], 1)         // PT_LOAD
-	le.PutUint32(load[4:], 4|1)       // PF_R | PF_X
-	le.PutUint64(load[8:], 0)         // p_offset: map from the file start
-	le.PutUint64(load[16:], demoBase) // p_vaddr
-	le.PutUint64(load[24:], demoBase) // p_paddr
-	le.PutUint64(load[32:], uint64(size))
-	le.PutUint64(load[40:], uint64(size))
-	le.PutUint64(load[48:], 0x10000) // 64 KiB: valid for every arm64 page size
-
-	stack := img[elfHdrLen+phdrLen:]
-	le.PutUint32(stack[0:], 0x6474e551) // PT_GNU_STACK
-	le.PutUint32(stack[4:], 4|2)        // PF_R | PF_W: not executable
-	le.PutUint64(stack[48:], 16)
-
-	for i, w := range code {
-		le.PutUint32(img[codeOff+4*i:], w)
+	for i, s := range segs {
+		ph := img[elfHdrLen+i*phdrLen:]
+		filesz := uint64(len(s.data))
+		dataOff := offsets[i]
+		if i == 0 {
+			filesz += uint64(hdrs)
+			dataOff = hdrs
+		}
+		le.PutUint32(ph[0:], 1) // PT_LOAD
+		le.PutUint32(ph[4:], s.flags)
+		le.PutUint64(ph[8:], uint64(offsets[i]))
+		le.PutUint64(ph[16:], s.vaddr) // p_vaddr
+		le.PutUint64(ph[24:], s.vaddr) // p_paddr
+		le.PutUint64(ph[32:], filesz)
+		le.PutUint64(ph[40:], filesz)
+		le.PutUint64(ph[48:], elfSegmentAlign)
+		copy(img[dataOff:], s.data)
 	}
+
+	stack := img[elfHdrLen+len(segs)*phdrLen:]
+	le.PutUint32(stack[0:], 0x6474e551) // PT_GNU_STACK
+	le.PutUint32(stack[4:], pfR|pfW)    // not executable
+	le.PutUint64(stack[48:], 16)
 	return img
 }
 

@@ -142,6 +142,27 @@ func TestSystemRegistersAndMoves(t *testing.T) {
 	}
 }
 
+// TestFPControlRegistersKeepOnlyDefinedBits: MSR FPCR/FPSR with every bit
+// set reads back only the bits those registers define (regression: the
+// whole 64-bit value used to stick, and FP code saw a bogus FPCR).
+func TestFPControlRegistersKeepOnlyDefinedBits(t *testing.T) {
+	g := newGuest(t)
+	cpu := &ir.CPU{}
+	cpu.X[1] = ^uint64(0)
+	g.runToStop(t, cpu, []uint32{
+		0xD51B4401, // msr fpcr, x1
+		0xD51B4421, // msr fpsr, x1
+		0xD53B4402, // mrs x2, fpcr
+		0xD53B4423, // mrs x3, fpsr
+	})
+	if cpu.FPCR != 0x07ff0000 || cpu.X[2] != 0x07ff0000 {
+		t.Errorf("fpcr %#x, mrs read %#x; want 0x7ff0000", cpu.FPCR, cpu.X[2])
+	}
+	if cpu.FPSR != 0xf800009f || cpu.X[3] != 0xf800009f {
+		t.Errorf("fpsr %#x, mrs read %#x; want 0xf800009f", cpu.FPSR, cpu.X[3])
+	}
+}
+
 func TestTrapsAndFaults(t *testing.T) {
 	g := newGuest(t)
 	g.load([]uint32{

@@ -817,6 +817,13 @@ func (l *lifter) mrs(in decoder.Inst) bool {
 	return true
 }
 
+// MSR FPCR/FPSR keep only ir.FPCRWritable/ir.FPSRWritable (found by the
+// differential fuzzer: ferry read back whatever 64-bit value was written).
+const (
+	fpcrWritable = ir.FPCRWritable
+	fpsrWritable = ir.FPSRWritable
+)
+
 func (l *lifter) msr(in decoder.Inst) bool {
 	v := l.x64(in.Rt)
 	switch uint16(in.Imm) {
@@ -825,12 +832,12 @@ func (l *lifter) msr(in decoder.Inst) bool {
 	case decoder.SysRegNZCV:
 		l.setNZCV(l.binC(ir.OpAnd, l.trunc(v), 0xF0000000))
 	case decoder.SysRegFPCR:
-		l.b.SetSys(ir.SysFPCR, v)
+		l.b.SetSys(ir.SysFPCR, l.binC(ir.OpAnd, v, fpcrWritable))
 		// FP code after this point may be translated for the new mode.
 		l.b.Jump(l.pc + 4)
 		l.end()
 	case decoder.SysRegFPSR:
-		l.b.SetSys(ir.SysFPSR, v)
+		l.b.SetSys(ir.SysFPSR, l.binC(ir.OpAnd, v, fpsrWritable))
 	default:
 		return false
 	}

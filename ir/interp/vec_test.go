@@ -184,6 +184,18 @@ func TestFPArithmetic(t *testing.T) {
 		{"sqrt(-1)", ir.OpFSqrt, 3, rn, []uint64{d(-1)}, dNaNd, ir.FPSRIOC},
 		{"sqrt(-0) = -0", ir.OpFSqrt, 3, rn, []uint64{negZero}, negZero, 0},
 		{"sqrt(2) RN", ir.OpFSqrt, 3, rn, []uint64{d(2)}, d(math.Sqrt2), ir.FPSRIXC},
+		// Denormal radicands: the root is normal but its error term is
+		// below the denormal range (found by the differential fuzzer).
+		// math.Sqrt (SQRTSD, correctly rounded) gives the value.
+		{"sqrt(2^-1069) inexact", ir.OpFSqrt, 3, rn, []uint64{0x20}, d(math.Sqrt(0x1p-1069)), ir.FPSRIXC},
+		{"sqrt(2^-1072) = 2^-536 exact", ir.OpFSqrt, 3, rn, []uint64{0x4}, d(0x1p-536), 0},
+		// Exact squares are exact in every mode (the directed modes used
+		// to come out one unit low and inexact; differential fuzzer).
+		{"sqrt single exact square RM", ir.OpFSqrt, 2, rm, []uint64{0x7bef1642}, 0x5daef000, 0},
+		{"sqrt single exact square RZ", ir.OpFSqrt, 2, rz, []uint64{0x7bef1642}, 0x5daef000, 0},
+		{"sqrt single exact square RP", ir.OpFSqrt, 2, rp, []uint64{0x7bef1642}, 0x5daef000, 0},
+		{"sqrt double exact square RM", ir.OpFSqrt, 3, rm, []uint64{d(0x1.ffffffp+0 * 0x1.ffffffp+0)}, d(0x1.ffffffp+0), 0},
+		{"sqrt double exact square RZ", ir.OpFSqrt, 3, rz, []uint64{d(0x1.ffffffp+0 * 0x1.ffffffp+0)}, d(0x1.ffffffp+0), 0},
 		{"sqrt(2) RM", ir.OpFSqrt, 3, rm, []uint64{d(2)}, d(math.Sqrt2) - 1, ir.FPSRIXC}, // the nearest double is above √2
 		{"sqrt(4) exact RM", ir.OpFSqrt, 3, rm, []uint64{d(4)}, d(2), 0},
 		{"max*2 overflow RN", ir.OpFMul, 3, rn, []uint64{d(math.MaxFloat64), d(2)}, d(math.Inf(1)), ir.FPSROFC | ir.FPSRIXC},
@@ -248,6 +260,30 @@ func TestFMASingleRounding(t *testing.T) {
 	got, _ = fp(ir.OpFMA, 3, rm, d(-1), d(1), d(1))
 	if got != negZero {
 		t.Errorf("fma RM exact zero: %#x", got)
+	}
+	// A huge addend (about -2^1019) plus a product of a normal and a
+	// denormal (about -2^-1954): the product must still count, however
+	// far below the addend. Found by the differential fuzzer (FMLA by
+	// element); the exact sum spans about 2970 bits.
+	huge, normal, denormal := uint64(0xffa088617f800000), uint64(0x870c50647fa1511a), uint64(0x7fffffff)
+	for _, c := range []struct {
+		fpcr, want uint64
+	}{
+		{rn, huge}, {rz, huge}, {rp, huge},
+		{rm, huge + 1}, // one ulp further from zero
+	} {
+		got, flags := fp(ir.OpFMA, 3, c.fpcr, huge, normal, denormal)
+		if got != c.want || flags != ir.FPSRIXC {
+			t.Errorf("fma huge + tiny×tiny, fpcr %#x: %#x flags %#x, want %#x IXC", c.fpcr, got, flags, c.want)
+		}
+	}
+	// a + (-a)·9 = -8a exactly, although the product 9a is not a double
+	// and the fast path's first sum differs from the result: no Inexact.
+	// Found by the differential fuzzer (FMLS by element).
+	a = 0xe88de3d0261ea2dd
+	got, flags = fp(ir.OpFMA, 3, rn, a, a^1<<63, d(9))
+	if want := d(-8 * math.Float64frombits(a)); got != want || flags != 0 {
+		t.Errorf("fma a - 9a: %#x flags %#x, want %#x exact", got, flags, want)
 	}
 }
 
@@ -378,6 +414,22 @@ func TestFPConversions(t *testing.T) {
 		{"h→s denormal", 1, 2, rn, 0x8001, s(-0x1p-24), 0},
 		{"h→d 1.5", 1, 3, rn, 0x3e00, d(1.5), 0},
 		{"s→d denormal, FZ flushes", 2, 3, ir.FPCRFZ, 1, posZero, ir.FPSRIDC},
+		// FPCR.AHP, alternative half precision: exponent 31 is a binade of
+		// numbers (2^16 ≤ |x| ≤ 131008), there are no NaNs or infinities.
+		// Found by the differential fuzzer (FCVTL2 with AHP set).
+		{"AHP h→s 0x7e98 = 2^16×(1+0x298/1024)", 1, 2, ir.FPCRAHP, 0x7e98, 0x47d30000, 0},
+		{"AHP h→s 0x7c00 = 65536", 1, 2, ir.FPCRAHP, 0x7c00, s(65536), 0},
+		{"AHP h→d 0xffff = -131008", 1, 3, ir.FPCRAHP | ir.FPCRDN, 0xffff, d(-131008), 0},
+		{"AHP h→s denormal", 1, 2, ir.FPCRAHP | ir.FPCRFZ, 0x0001, s(0x1p-24), 0},
+		{"AHP s→h 65536", 2, 1, ir.FPCRAHP, s(65536), 0x7c00, 0},
+		{"AHP s→h 131008", 2, 1, ir.FPCRAHP, s(131008), 0x7fff, 0},
+		{"AHP s→h 2^17 saturates, Invalid", 2, 1, ir.FPCRAHP, s(131072), 0x7fff, ir.FPSRIOC},
+		{"AHP s→h 131040 rounds to 2^17: Invalid, not Inexact", 2, 1, ir.FPCRAHP, s(131040), 0x7fff, ir.FPSRIOC},
+		{"AHP s→h -131040 RZ", 2, 1, ir.FPCRAHP | rz, s(-131040), 0xffff, ir.FPSRIXC},
+		{"AHP d→h 65520 rounds to 65536", 3, 1, ir.FPCRAHP, d(65520), 0x7c00, ir.FPSRIXC},
+		{"AHP s→h 1/3 as IEEE", 2, 1, ir.FPCRAHP, s(1.0 / 3), 0x3555, ir.FPSRIXC},
+		{"AHP s→h qNaN = +0, Invalid", 2, 1, ir.FPCRAHP, 0x7fc00000, 0, ir.FPSRIOC},
+		{"AHP d→h -inf = -131008, Invalid", 3, 1, ir.FPCRAHP, d(math.Inf(-1)), 0xffff, ir.FPSRIOC},
 	} {
 		got, flags := fcvt(c.from, c.to, c.fpcr, c.x)
 		if got != c.want || flags != c.flags {

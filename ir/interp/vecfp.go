@@ -193,8 +193,13 @@ func bigMode(r ir.FPRounding) big.RoundingMode {
 	return big.ToNearestEven
 }
 
-// exactPrec is enough bits to hold any sum of two doubles exactly.
-const exactPrec = 2300
+// exactPrec is enough bits to hold exactly any sum of a double and a
+// product of two doubles (FMA): the addend reaches 2^1024, the product's
+// lowest bit 2^-2148 (denormal × denormal), 3172 bits apart. (It was 2300,
+// enough for a sum of two doubles only: an FMA adding a product of tiny
+// factors to a huge addend came out exact and lost its Inexact flag and
+// directed rounding, found by the differential fuzzer.)
+const exactPrec = 3200
 
 func newBig(f float64, mode big.RoundingMode) *big.Float {
 	return new(big.Float).SetMode(mode).SetPrec(exactPrec).SetFloat64(f)
@@ -316,13 +321,22 @@ func exactArith(op ir.Op, a, b, c float64, r ir.FPRounding) *big.Float {
 		if x.IsInf() || x.Sign() == 0 {
 			return x
 		}
-		s := new(big.Float).SetMode(big.ToZero).SetPrec(120).Sqrt(x)
+		// big.Float.Sqrt is not correctly rounded: it is within a unit of
+		// the root, and its intermediate steps round in x's mode (with x
+		// in a directed mode, the root of an exact square came out one
+		// unit low: FSQRT in RM/RZ returned the next lower single with
+		// Inexact, found by the differential fuzzer). Take the root of a
+		// round-to-nearest copy, then square back to step to the
+		// truncated root from either side.
+		xn := new(big.Float).SetPrec(x.Prec()).Set(x)
+		s := new(big.Float).SetMode(big.ToZero).SetPrec(120).Sqrt(xn)
 		sq := new(big.Float).SetPrec(exactPrec).Mul(s, s)
-		// Sqrt does not report accuracy: square back to find out. The
-		// truncated root may come out one unit high; step down if so.
+		ulp := new(big.Float).SetMantExp(big.NewFloat(1), s.MantExp(nil)-120)
 		if sq.Cmp(x) > 0 {
-			ulp := new(big.Float).SetMantExp(big.NewFloat(1), s.MantExp(nil)-120)
 			s.Sub(s, ulp)
+			sq.Mul(s, s)
+		} else if up := new(big.Float).SetPrec(121).Add(s, ulp); new(big.Float).SetPrec(exactPrec).Mul(up, up).Cmp(x) <= 0 {
+			s.Set(up)
 			sq.Mul(s, s)
 		}
 		return sticky(s, sq.Cmp(x) != 0)
@@ -503,6 +517,12 @@ func (c *fpCtx) fastArith(op ir.Op, a, b, d float64, size int) (uint64, bool) {
 			}
 			inexact = math.FMA(-r, b, a) != 0
 		case ir.OpFSqrt:
+			// r*r - a is about a·2^-53: below 2^-1074 it underflows to 0
+			// and would call an irrational root exact (found by the
+			// differential fuzzer: FSQRT of a denormal).
+			if a < lim {
+				return 0, false
+			}
 			inexact = math.FMA(r, r, -a) != 0
 		}
 	}
@@ -548,9 +568,15 @@ func (c *fpCtx) fastFMA(a, b, d float64, size int) (uint64, bool) {
 	pe := math.FMA(b, d, -p)
 	s1 := p + a
 	e1 := twoSumErr(p, a, s1)
-	// Exact iff p + pe + a == r. When s1 == r the rest must cancel; the
-	// rare exact results with s1 != r are reported inexact.
-	if !(s1 == r && e1+pe == 0) {
+	// The exact result is p + pe + a = s1 + e1 + pe. When s1 == r it is
+	// exact iff e1 + pe == 0 (a sum of two doubles is zero only if they
+	// cancel exactly). When s1 != r, r may still be exact — a - 9a = -8a
+	// is, though p = 9a is not — so decline to the exact path. (Reporting
+	// those inexact was a bug found by the differential fuzzer: FMLS.)
+	if s1 != r {
+		return 0, false
+	}
+	if e1+pe != 0 {
 		c.flags |= ir.FPSRIXC
 	}
 	return math.Float64bits(r), true
@@ -653,6 +679,9 @@ func (c *fpCtx) convert(x uint64, from, to int) uint64 {
 	if x&ff.signBit() != 0 {
 		sign = tf.signBit()
 	}
+	if c.altHalf() && (from == 1 || to == 1) {
+		return c.convertAltHalf(x, from, to, sign)
+	}
 	switch {
 	case ff.isNaN(x):
 		if ff.isSNaN(x) {
@@ -688,6 +717,63 @@ func (c *fpCtx) convert(x uint64, from, to int) uint64 {
 		}
 	}
 	return c.roundBig(newBig(v, bigMode(c.rmode())), to, c.rmode())
+}
+
+// altHalf reports FPCR.AHP: conversions to and from half precision use
+// Arm's alternative half-precision format, IEEE binary16 in which the
+// all-ones exponent is an ordinary binade (up to 131008) instead of the
+// infinities and NaNs. Only conversions look at it (Arm FPConvert,
+// FPUnpackCV, FPRoundCV); half-precision arithmetic always uses IEEE.
+func (c *fpCtx) altHalf() bool { return c.fpcr&ir.FPCRAHP != 0 }
+
+// convertAltHalf is convert when FPCR.AHP is set and one side is half
+// precision (Arm FPConvert with alt_hp).
+func (c *fpCtx) convertAltHalf(x uint64, from, to int, sign uint64) uint64 {
+	if from == 1 {
+		// Every half-precision encoding is a number: widen it exactly.
+		// Denormals are never flushed here (FPUnpackCV clears FZ16).
+		v := math.Ldexp(float64(x&0x3ff), -24)
+		if e := int(x >> 10 & 31); e != 0 {
+			v = math.Ldexp(float64(1024+x&0x3ff), e-25)
+		}
+		if sign != 0 {
+			v = -v
+		}
+		return fromFloat(v, to)
+	}
+	ff := fpFormats[from]
+	switch {
+	case ff.isNaN(x):
+		// The format has no NaN: a signed zero and Invalid Operation.
+		c.flags |= ir.FPSRIOC
+		return sign
+	case ff.isInf(x):
+		// Nor an infinity: the largest magnitude and Invalid Operation.
+		c.flags |= ir.FPSRIOC
+		return sign | 0x7fff
+	case ff.isZero(x):
+		return sign
+	}
+	v := newBig(toFloat(x, from), bigMode(c.rmode()))
+	if v.MantExp(nil)-1 < 15 {
+		// Below the top binade of IEEE half precision both formats round
+		// alike (a carry into 2^15 stays representable in IEEE too).
+		return c.roundBig(v, 1, c.rmode())
+	}
+	rv := new(big.Float).SetPrec(11).SetMode(bigMode(c.rmode())).Set(v)
+	e := rv.MantExp(nil) - 1
+	if e > 16 {
+		// FPRoundBase: beyond the largest exponent the result saturates
+		// with Invalid Operation; neither Overflow nor Inexact is raised.
+		c.flags |= ir.FPSRIOC
+		return sign | 0x7fff
+	}
+	if rv.Acc() != big.Exact {
+		c.flags |= ir.FPSRIXC
+	}
+	mag, _ := new(big.Float).Abs(rv).Float64()
+	frac := uint64(math.Ldexp(mag, 10-e)) & 0x3ff
+	return sign | uint64(e+15)<<10 | frac
 }
 
 // roundInt rounds v to an integral value in mode r (exact in float64).
