@@ -281,21 +281,33 @@ func testBusyboxCase(t *testing.T, c busyboxCase) {
 		t.Fatalf("oracle: %v; the case expects exit %d and noStdout=%v: the case is broken",
 			want, c.exitStatus, c.noStdout)
 	}
+	for _, r := range arm64Runners() {
+		t.Run(r.name, func(t *testing.T) {
+			t.Parallel()
+			needRunner(t, r)
+			got := run(t, r, arm64Inv)
+			compare(t, "arm64 busybox under "+r.name+" vs amd64 busybox", want, got, !c.stderrVaries)
+		})
+	}
+}
+
+// arm64Runners are the ways to run an arm64 program: the qemu oracle and
+// ferry with each engine.
+func arm64Runners() []runner {
 	runners := []runner{qemuRunner}
 	for _, e := range engines {
 		runners = append(runners, ferryRunner(e))
 	}
-	for _, r := range runners {
-		t.Run(r.name, func(t *testing.T) {
-			t.Parallel()
-			if r.name == "qemu" {
-				needQEMU(t)
-			} else {
-				needFerry(t)
-			}
-			got := run(t, r, arm64Inv)
-			compare(t, "arm64 busybox under "+r.name+" vs amd64 busybox", want, got, !c.stderrVaries)
-		})
+	return runners
+}
+
+// needRunner fails t unless what r starts is available.
+func needRunner(t *testing.T, r runner) {
+	t.Helper()
+	if r.name == "qemu" {
+		needQEMU(t)
+	} else {
+		needFerry(t)
 	}
 }
 
@@ -319,18 +331,10 @@ func TestBusyboxRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			runners := []runner{qemuRunner}
-			for _, e := range engines {
-				runners = append(runners, ferryRunner(e))
-			}
-			for _, r := range runners {
+			for _, r := range arm64Runners() {
 				t.Run(r.name, func(t *testing.T) {
 					t.Parallel()
-					if r.name == "qemu" {
-						needQEMU(t)
-					} else {
-						needFerry(t)
-					}
+					needRunner(t, r)
 					packed := run(t, r, invocation{argv: []string{arm64, f.compress, "-c"}, stdin: original, dir: in.dir})
 					if packed.status != "exit 0" || len(packed.stdout) == 0 {
 						t.Fatalf("%s: %v", f.compress, packed)
