@@ -22,42 +22,33 @@ const (
 	oDiffering = arm64ODirectory | arm64ONoFollow | arm64ODirect | arm64OLargeFile
 )
 
-// OpenFlagsToHost converts arm64 O_* flags to x86-64 ones.
-func OpenFlagsToHost(f uint64) uint64 {
-	h := f &^ oDiffering
-	if f&arm64ODirectory != 0 {
-		h |= x86ODirectory
-	}
-	if f&arm64ONoFollow != 0 {
-		h |= x86ONoFollow
-	}
-	if f&arm64ODirect != 0 {
-		h |= x86ODirect
-	}
-	if f&arm64OLargeFile != 0 {
-		h |= x86OLargeFile
-	}
-	return h
+// openFlagPairs lists the O_* bits whose values differ, as {arm64, x86-64}.
+// The two sets of bits are the same four values, only assigned differently.
+var openFlagPairs = [...][2]uint64{
+	{arm64ODirectory, x86ODirectory},
+	{arm64ONoFollow, x86ONoFollow},
+	{arm64ODirect, x86ODirect},
+	{arm64OLargeFile, x86OLargeFile},
 }
+
+// remapOpenFlags keeps the bits both ABIs share and moves each differing
+// bit from column from of openFlagPairs to the other column.
+func remapOpenFlags(f uint64, from int) uint64 {
+	out := f &^ oDiffering
+	for _, p := range openFlagPairs {
+		if f&p[from] != 0 {
+			out |= p[1-from]
+		}
+	}
+	return out
+}
+
+// OpenFlagsToHost converts arm64 O_* flags to x86-64 ones.
+func OpenFlagsToHost(f uint64) uint64 { return remapOpenFlags(f, 0) }
 
 // OpenFlagsToGuest converts x86-64 O_* flags (as F_GETFL returns them) to
 // arm64 ones.
-func OpenFlagsToGuest(h uint64) uint64 {
-	f := h &^ oDiffering // the x86-64 differing bits are the same set
-	if h&x86ODirectory != 0 {
-		f |= arm64ODirectory
-	}
-	if h&x86ONoFollow != 0 {
-		f |= arm64ONoFollow
-	}
-	if h&x86ODirect != 0 {
-		f |= arm64ODirect
-	}
-	if h&x86OLargeFile != 0 {
-		f |= arm64OLargeFile
-	}
-	return f
-}
+func OpenFlagsToGuest(h uint64) uint64 { return remapOpenFlags(h, 1) }
 
 // GuestStatSize is sizeof(struct stat) on arm64 (asm-generic layout).
 const GuestStatSize = 128
