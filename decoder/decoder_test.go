@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -139,16 +140,10 @@ func sameSet[K comparable](a, b map[K]bool) bool {
 	return true
 }
 
-func familyMatches(ours, theirs string) bool {
-	if ours == theirs {
-		return true
-	}
-	for _, alias := range aliasFamily[ours] {
-		if alias == theirs {
-			return true
-		}
-	}
-	return false
+// familyMatches reports whether arm64asm's mnemonic theirs names our
+// mnemonic ours or one of its aliases listed in aliases.
+func familyMatches(ours, theirs string, aliases map[string][]string) bool {
+	return ours == theirs || slices.Contains(aliases[ours], theirs)
 }
 
 // ourBaseMnemonic is our mnemonic without the A/L ordering suffix and
@@ -201,7 +196,7 @@ func (c *checker) check(w uint32) {
 		}
 		return
 	}
-	if !familyMatches(ourBaseMnemonic(ours), name) {
+	if !familyMatches(ourBaseMnemonic(ours), name, aliasFamily) {
 		c.fail("family", w, "we decode %v, arm64asm %q", ours, text)
 		return
 	}

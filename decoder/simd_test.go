@@ -103,18 +103,6 @@ func atoi(s string) int {
 	return n
 }
 
-func simdFamilyMatches(ours, theirs string) bool {
-	if ours == theirs {
-		return true
-	}
-	for _, a := range simdAliases[ours] {
-		if a == theirs {
-			return true
-		}
-	}
-	return false
-}
-
 type simdChecker struct {
 	t        *testing.T
 	counts   map[string]int
@@ -153,7 +141,7 @@ func (c *simdChecker) check(w uint32) {
 	if ours.Op < SIMDBase {
 		return // an integer-decoder word that happens to be in these groups
 	}
-	if !simdFamilyMatches(simdMnemonic(ours), name) {
+	if !familyMatches(simdMnemonic(ours), name, simdAliases) {
 		c.fail("family", w, "we decode %v, arm64asm %q", ours, text)
 		return
 	}

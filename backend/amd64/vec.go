@@ -189,7 +189,13 @@ func (c *compiler) emitVec(v ir.Value, in *ir.Inst) {
 		c.op2(loadAs(esize, false), c.vecAddr(a, in.Aux2*esize), rg(r))
 
 	case ir.OpVAnd, ir.OpVOr, ir.OpVXor:
-		as := map[ir.Op]obj.As{ir.OpVAnd: x86.APAND, ir.OpVOr: x86.APOR, ir.OpVXor: x86.APXOR}[in.Op]
+		as := obj.As(x86.APAND)
+		switch in.Op {
+		case ir.OpVOr:
+			as = x86.APOR
+		case ir.OpVXor:
+			as = x86.APXOR
+		}
 		c.vbin(v, as, a, b)
 	case ir.OpVAndNot: // a &^ b = PANDN with b as destination
 		c.vdef()
