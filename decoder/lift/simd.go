@@ -113,11 +113,10 @@ func (s *simdLifter) roundingShr(signed bool, x ir.Value, sh, size int64) ir.Val
 	return s.emit(ir.OpVAdd, size, 0, q, last)
 }
 
-func (s *simdLifter) integer() bool {
-	in := s.in
-	d, n, m := in.Rd, in.Rn, in.Rm
-	vn, vm := func() ir.Value { return s.v(n) }, func() ir.Value { return s.v(m) }
-	three := map[decoder.Op]ir.Op{
+// Constant lane-op tables of integer(), built once rather than per lifted
+// instruction.
+var (
+	simdThreeSame = map[decoder.Op]ir.Op{
 		decoder.ADD_v: ir.OpVAdd, decoder.SUB_v: ir.OpVSub, decoder.MUL_v: ir.OpVMul,
 		decoder.PMUL_v: ir.OpVPMul,
 		decoder.AND_v:  ir.OpVAnd, decoder.BIC_v: ir.OpVAndNot, decoder.ORR_v: ir.OpVOr,
@@ -128,26 +127,32 @@ func (s *simdLifter) integer() bool {
 		decoder.SMIN_v: ir.OpVSMin, decoder.UABD_v: ir.OpVUAbd, decoder.SABD_v: ir.OpVSAbd,
 		decoder.USHL_v: ir.OpVUShl, decoder.SSHL_v: ir.OpVSShl,
 	}
-	if op, ok := three[in.Op]; ok {
-		s.setVec(d, s.lanes(op, vn(), vm()))
-		return true
-	}
-	scalar3 := map[decoder.Op]ir.Op{
+	simdScalarThreeSame = map[decoder.Op]ir.Op{
 		decoder.ADD_s: ir.OpVAdd, decoder.SUB_s: ir.OpVSub,
 		decoder.CMEQ_s: ir.OpVCmpEq, decoder.CMHI_s: ir.OpVCmpUGt, decoder.CMHS_s: ir.OpVCmpUGe,
 		decoder.CMGT_s: ir.OpVCmpSGt, decoder.CMGE_s: ir.OpVCmpSGe, decoder.CMTST_s: ir.OpVCmpTst,
 		decoder.USHL_s: ir.OpVUShl, decoder.SSHL_s: ir.OpVSShl,
 	}
-	if op, ok := scalar3[in.Op]; ok {
-		s.setScalar(d, s.lanes(op, vn(), vm()), 3)
-		return true
-	}
-	saturating := map[decoder.Op]ir.Op{
+	simdSaturating = map[decoder.Op]ir.Op{
 		decoder.UQADD_v: ir.OpVUQAdd, decoder.SQADD_v: ir.OpVSQAdd, decoder.UQSUB_v: ir.OpVUQSub,
 		decoder.SQSUB_v: ir.OpVSQSub, decoder.UQADD_s: ir.OpVUQAdd, decoder.SQADD_s: ir.OpVSQAdd,
 		decoder.UQSUB_s: ir.OpVUQSub, decoder.SQSUB_s: ir.OpVSQSub,
 	}
-	if op, ok := saturating[in.Op]; ok {
+)
+
+func (s *simdLifter) integer() bool {
+	in := s.in
+	d, n, m := in.Rd, in.Rn, in.Rm
+	vn, vm := func() ir.Value { return s.v(n) }, func() ir.Value { return s.v(m) }
+	if op, ok := simdThreeSame[in.Op]; ok {
+		s.setVec(d, s.lanes(op, vn(), vm()))
+		return true
+	}
+	if op, ok := simdScalarThreeSame[in.Op]; ok {
+		s.setScalar(d, s.lanes(op, vn(), vm()), 3)
+		return true
+	}
+	if op, ok := simdSaturating[in.Op]; ok {
 		// Lanes outside the operation are zeroed first so that they cannot
 		// saturate and set FPSR.QC.
 		width := int64(16)
