@@ -31,6 +31,10 @@ type CPU struct {
 	ExitInfo  uint64 // reason-specific detail (trap word, fault address…)
 	Budget    int64  // blocks left before the JIT must return to Go (GC safe point)
 	ChainSite uint64 // engine-specific: which patchable jump missed its target
+	// Interrupt is set (atomically, from any thread) when a signal awaits
+	// this thread: engines leave with ExitBudget soon after, and a blocking
+	// system call the thread is about to enter returns EINTR instead.
+	Interrupt uint32
 	// Retired counts guest instructions executed, block by block (the
 	// interpreter counts a block when it completes, the JIT when it
 	// starts, so they differ only for blocks left by a fault). Statistics

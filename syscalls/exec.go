@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"os"
 	"strconv"
 	"strings"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -31,6 +33,9 @@ const (
 type ExecState struct {
 	IgnoredSignals uint64
 	SigMask        uint64
+	// Pending are the signals pending (and blocked) at execve: they stay
+	// pending in the new image, as the kernel keeps them.
+	Pending uint64
 }
 
 // readStringArray reads a NULL-terminated guest array of string pointers.
@@ -63,7 +68,8 @@ func (p *Process) readStringArray(addr uint64, total *int) ([]string, unix.Errno
 	}
 }
 
-func (p *Process) sysExecve(a *[6]uint64) int64 {
+func (t *Thread) sysExecve(a *[6]uint64) int64 {
+	p := t.P
 	path, ok := p.cString(a[0], unix.PathMax+1)
 	if !ok {
 		return errno(unix.EFAULT)
@@ -88,11 +94,18 @@ func (p *Process) sysExecve(a *[6]uint64) int64 {
 	if p.Strace {
 		fmt.Fprintf(p.log(), "[ferry] execve(%q, %q, [%d vars]) ...\n", path, argv, len(envp))
 	}
-	return errno(p.exec(path, argv, envp, 0))
+	// A signal that reached ferry before the call is the guest's before
+	// the call: deliver it first (the call then starts again).
+	p.drainHostSignals()
+	if t.hasDeliverable() {
+		return -errRestartNoIntr
+	}
+	return errno(t.exec(path, argv, envp, 0))
 }
 
 // exec replaces the process image; it returns only on failure.
-func (p *Process) exec(path string, argv, envp []string, depth int) unix.Errno {
+func (t *Thread) exec(path string, argv, envp []string, depth int) unix.Errno {
+	p := t.P
 	if path == "" {
 		return unix.ENOENT
 	}
@@ -132,13 +145,13 @@ func (p *Process) exec(path string, argv, envp []string, depth int) unix.Errno {
 		if len(argv) > 1 {
 			next = append(next, argv[1:]...)
 		}
-		return p.exec(interp, next, envp, depth+1)
+		return t.exec(interp, next, envp, depth+1)
 	case isAArch64ELF(hdr):
 		if p.Translator == "" {
 			return unix.ENOEXEC
 		}
 		args := append([]string{p.Translator}, p.TranslatorArgs...)
-		args = append(args, "-exec-state="+p.execState().String())
+		args = append(args, "-exec-state="+t.execState().String())
 		if len(argv) > 0 {
 			args = append(args, "-argv0="+argv[0])
 		}
@@ -146,9 +159,9 @@ func (p *Process) exec(path string, argv, envp []string, depth int) unix.Errno {
 		if len(argv) > 1 {
 			args = append(args, argv[1:]...)
 		}
-		return p.hostExec(p.Translator, args, envp)
+		return t.hostExec(p.Translator, args, envp)
 	}
-	return p.hostExec(path, argv, envp)
+	return t.hostExec(path, argv, envp)
 }
 
 func isAArch64ELF(h []byte) bool {
@@ -172,20 +185,21 @@ func parseShebang(h []byte) (interp, arg string, ok bool) {
 	return interp, strings.Trim(arg, " \t"), true
 }
 
-func (p *Process) execState() ExecState {
+func (t *Thread) execState() ExecState {
 	var st ExecState
 	for sig := 1; sig <= NSig; sig++ {
-		if p.handlerOf(sig) == sigIgn {
+		if t.P.handlerOf(sig) == sigIgn {
 			st.IgnoredSignals |= sigBit(sig)
 		}
 	}
-	st.SigMask = p.SigMask
+	st.SigMask = t.mask()
+	st.Pending = t.pending.pending() | t.P.sig.pending.pending()
 	return st
 }
 
 // String encodes the state for ferry's -exec-state option.
 func (s ExecState) String() string {
-	return "ign:" + hex(s.IgnoredSignals) + ",mask:" + hex(s.SigMask)
+	return "ign:" + hex(s.IgnoredSignals) + ",mask:" + hex(s.SigMask) + ",pend:" + hex(s.Pending)
 }
 
 func hex(v uint64) string { return "0x" + strconv.FormatUint(v, 16) }
@@ -207,6 +221,8 @@ func ParseExecState(s string) (ExecState, bool) {
 			st.IgnoredSignals = v
 		case "mask":
 			st.SigMask = v
+		case "pend":
+			st.Pending = v
 		default:
 			return st, false
 		}
@@ -214,20 +230,27 @@ func ParseExecState(s string) (ExecState, bool) {
 	return st, true
 }
 
-// Inherit applies the state a previous image passed through execve.
-func (p *Process) Inherit(st ExecState) {
+// Inherit applies the state a previous image passed through execve to
+// the new image's main thread t.
+func (t *Thread) Inherit(st ExecState) {
 	for sig := 1; sig <= NSig; sig++ {
 		if st.IgnoredSignals&sigBit(sig) != 0 && sig != int(unix.SIGKILL) && sig != int(unix.SIGSTOP) {
-			p.SigActions[sig].Handler = sigIgn
+			t.P.SigActions[sig].Handler = sigIgn
 		}
 	}
-	p.SigMask = st.SigMask &^ unblockable
+	t.SigMask = st.SigMask &^ unblockable
+	for set := st.Pending &^ unblockable; set != 0; set &= set - 1 {
+		sig := bits.TrailingZeros64(set) + 1
+		t.P.sig.pending.add(killInfo(sig, siUser, 0))
+	}
 }
 
 // hostExec makes the host kernel run path. Signals the guest ignores are
 // ignored on the host too, so that a native program inherits them (the
 // kernel keeps SIG_IGN across exec and resets handlers).
-func (p *Process) hostExec(path string, argv, envp []string) unix.Errno {
+// The guest's signal mask becomes the host thread's, which exec keeps.
+func (t *Thread) hostExec(path string, argv, envp []string) unix.Errno {
+	p := t.P
 	var saved []struct {
 		sig unix.Signal
 		old rawSigaction
@@ -244,7 +267,18 @@ func (p *Process) hostExec(path string, argv, envp []string) unix.Errno {
 			old rawSigaction
 		}{s, old})
 	}
+	mask := t.mask()
+	var hostMask uint64
+	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, sigSetmask, uintptr(unsafe.Pointer(&mask)),
+		uintptr(unsafe.Pointer(&hostMask)), 8, 0, 0)
+	// Signals pending for the guest become pending on the host (they are
+	// blocked now), so the new program finds them as the kernel would
+	// leave them.
+	for set := (t.pending.pending() | p.sig.pending.pending()) & mask; set != 0; set &= set - 1 {
+		unix.Tgkill(p.Pid, unix.Gettid(), unix.Signal(bits.TrailingZeros64(set)+1))
+	}
 	err := syscall.Exec(path, argv, envp)
+	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, sigSetmask, uintptr(unsafe.Pointer(&hostMask)), 0, 8, 0, 0)
 	for _, s := range saved {
 		setHostAction(s.sig, &s.old, nil)
 	}

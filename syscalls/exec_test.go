@@ -1,6 +1,10 @@
 package syscalls
 
-import "testing"
+import (
+	"testing"
+
+	"ferry/ir"
+)
 
 func TestParseShebang(t *testing.T) {
 	cases := []struct {
@@ -21,23 +25,25 @@ func TestParseShebang(t *testing.T) {
 }
 
 func TestExecStateRoundTrip(t *testing.T) {
-	p := newTestProcess(t)
+	th := newTestThread(t)
+	p := th.P
 	p.SigActions[2].Handler = sigIgn
 	p.SigActions[13].Handler = sigIgn
 	p.SigActions[10].Handler = 0x400000 // handled: reset by exec
-	p.SigMask = sigBit(15)
-	enc := p.execState().String()
+	th.SigMask = sigBit(15)
+	enc := th.execState().String()
 	st, ok := ParseExecState(enc)
 	if !ok {
 		t.Fatalf("cannot parse %q", enc)
 	}
-	q := NewProcess("")
-	q.Inherit(st)
+	qt := NewProcess("").NewMainThread(ir.CPU{})
+	qt.Inherit(st)
+	q := qt.P
 	if q.SigActions[2].Handler != sigIgn || q.SigActions[13].Handler != sigIgn || q.SigActions[10].Handler != sigDfl {
 		t.Errorf("inherited dispositions wrong: %+v", q.SigActions[:16])
 	}
-	if q.SigMask != sigBit(15) {
-		t.Errorf("inherited mask %#x", q.SigMask)
+	if qt.SigMask != sigBit(15) {
+		t.Errorf("inherited mask %#x", qt.SigMask)
 	}
 	if _, ok := ParseExecState("ign:zz"); ok {
 		t.Error("garbage accepted")

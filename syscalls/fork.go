@@ -32,29 +32,13 @@ import (
 // child maps it. MAP_SHARED|MAP_ANONYMOUS memory, and shared mappings whose
 // file cannot be reopened, are copied like private memory.
 
-// clone flags (same on arm64 and x86-64).
-const (
-	cloneCSignal       = 0x000000ff
-	cloneVM            = 0x00000100
-	cloneFS            = 0x00000200
-	cloneFiles         = 0x00000400
-	cloneSighand       = 0x00000800
-	clonePidfd         = 0x00001000
-	clonePtrace        = 0x00002000
-	cloneVfork         = 0x00004000
-	cloneParent        = 0x00008000
-	cloneThread        = 0x00010000
-	cloneSettls        = 0x00080000
-	cloneParentSettid  = 0x00100000
-	cloneChildCleartid = 0x00200000
-	cloneChildSettid   = 0x01000000
-)
-
 const forkMagic = "ferry-fork-1\n"
 
-// forkImage is the guest state handed to the child ferry.
+// forkImage is the guest state handed to the child ferry: the process's
+// and the forking thread's (the child's only thread).
 type forkImage struct {
-	Process     *Process
+	Process     ProcessState
+	Thread      ThreadState
 	CPU         ir.CPU
 	Regions     []forkRegion // one per Process.Mem.Mappings entry
 	CloexecFDs  []int        // guest fds to mark FD_CLOEXEC again
@@ -67,49 +51,54 @@ type forkRegion struct {
 	FileFD      int    // >= 0: shared file mapping, map this fd again
 }
 
-func (p *Process) sysClone(cpu *ir.CPU, a *[6]uint64) int64 {
-	flags, newSP, parentTID, tls, childTID := a[0], a[1], a[2], a[3], a[4]
-	if flags&(cloneThread|cloneSighand|cloneFiles|cloneFS) != 0 {
-		// Threads (and processes sharing tables with their parent)
-		// would share the translator's address space: not supported yet.
-		return errno(unix.ENOSYS)
+// forkProcess serves clone without CLONE_THREAD: a new process.
+func (t *Thread) forkProcess(c cloneArgs) int64 {
+	p := t.P
+	flags := c.flags
+	if flags&cloneVM != 0 && flags&cloneVfork == 0 {
+		// A process sharing the address space without being a thread
+		// would share the translator's memory: refused.
+		return errno(unix.EINVAL)
 	}
 	// CLONE_VM|CLONE_VFORK (vfork, posix_spawn) is served as a fork: the
 	// child works on a copy, which is what every vfork child that only
 	// execs or exits needs.
 	if flags&(clonePidfd|clonePtrace|cloneParent) != 0 || flags&^(cloneCSignal|cloneVM|cloneVfork|
-		cloneSettls|cloneParentSettid|cloneChildCleartid|cloneChildSettid) != 0 {
+		cloneSettls|cloneParentSettid|cloneChildCleartid|cloneChildSettid|cloneSysvsem) != 0 {
 		return errno(unix.EINVAL)
 	}
 	if p.Translator == "" {
 		return errno(unix.ENOSYS)
 	}
-	if flags&cloneParentSettid != 0 && !p.writable(parentTID, 4) {
+	if flags&cloneParentSettid != 0 && !p.writable(c.parentTID, 4) {
 		return errno(unix.EFAULT)
 	}
 
-	child := *cpu
+	img := forkImage{CPU: t.CPU, Thread: t.ThreadState}
+	child := &img.CPU
 	child.X[0] = 0
-	child.PC = cpu.PC
-	if newSP != 0 {
-		child.X[31] = newSP
+	if c.stack != 0 {
+		child.X[31] = c.stack
 	}
 	if flags&cloneSettls != 0 {
-		child.TPIDR = tls
+		child.TPIDR = c.tls
 	}
 	child.ExclSize = 0
-	img := forkImage{CPU: child}
 	if flags&cloneChildSettid != 0 {
-		img.ChildSetTID = childTID
+		img.ChildSetTID = c.childTID
 	}
-	saved := *p
+	// The child's thread: no robust list (glibc registers it again) and
+	// clear_child_tid only if asked.
+	img.Thread.ClearChildTID, img.Thread.RobustList, img.Thread.RobustListLen = 0, 0, 0
 	if flags&cloneChildCleartid != 0 {
-		saved.ClearChildTID = childTID
+		img.Thread.ClearChildTID = c.childTID
 	}
+	img.Thread.SigMask = t.mask()
 	// The child starts with no pending signals (fork(2)).
-	saved.SigPending = 0
-	saved.PendingInfo = [NSig + 1]SigInfo{}
-	img.Process = &saved
+	p.memMu.RLock()
+	img.Process = p.ProcessState
+	img.Process.Mem.Mappings = append([]guestmem.Mapping(nil), p.Mem.Mappings...)
+	p.memMu.RUnlock()
 
 	pid, err := p.spawnChild(&img)
 	if err != nil {
@@ -122,7 +111,7 @@ func (p *Process) sysClone(cpu *ir.CPU, a *[6]uint64) int64 {
 		return errno(unix.EAGAIN)
 	}
 	if flags&cloneParentSettid != 0 {
-		binary.LittleEndian.PutUint32(guestBytes(parentTID, 4), uint32(pid))
+		binary.LittleEndian.PutUint32(guestBytes(c.parentTID, 4), uint32(pid))
 	}
 	return int64(pid)
 }
@@ -138,7 +127,8 @@ func (p *Process) spawnChild(img *forkImage) (int, error) {
 
 	// Memory first, at page-aligned offsets after a header page budget
 	// computed below; write it sparsely: all-zero pages stay holes.
-	img.Regions = make([]forkRegion, len(p.Mem.Mappings))
+	mappings := img.Process.Mem.Mappings
+	img.Regions = make([]forkRegion, len(mappings))
 	var passFDs []int
 	defer func() {
 		for _, f := range passFDs {
@@ -146,7 +136,7 @@ func (p *Process) spawnChild(img *forkImage) (int, error) {
 		}
 	}()
 	off := uint64(0)
-	for i, mp := range p.Mem.Mappings {
+	for i, mp := range mappings {
 		if mp.Flags&guestmem.MapTypeMask != guestmem.MapPrivate && mp.Flags&guestmem.MapAnonymous == 0 {
 			if f := reopenMapped(mp); f >= 0 {
 				passFDs = append(passFDs, f)
@@ -161,11 +151,7 @@ func (p *Process) spawnChild(img *forkImage) (int, error) {
 	state.WriteString(forkMagic)
 	cloexec := guestCloexecFDs(fd)
 	img.CloexecFDs = cloexec
-	hooksLog, hooksCode := p.Log, p.OnCodeUnmap
-	img.Process.Log, img.Process.OnCodeUnmap = nil, nil
-	err = gob.NewEncoder(&state).Encode(img)
-	p.Log, p.OnCodeUnmap = hooksLog, hooksCode
-	if err != nil {
+	if err := gob.NewEncoder(&state).Encode(img); err != nil {
 		return 0, err
 	}
 	// Layout: [state, padded to a page] [memory regions].
@@ -173,7 +159,7 @@ func (p *Process) spawnChild(img *forkImage) (int, error) {
 	if _, err := unix.Pwrite(fd, state.Bytes(), 0); err != nil {
 		return 0, err
 	}
-	for i, mp := range p.Mem.Mappings {
+	for i, mp := range mappings {
 		r := img.Regions[i]
 		if r.FileFD >= 0 || guestmem.HostProt(mp.Prot) == 0 {
 			continue
@@ -266,9 +252,9 @@ func guestCloexecFDs(skip int) []int {
 }
 
 // RestoreFork rebuilds a guest forked by a parent ferry from the memfd fd
-// (state at offset 0, memory at base). It returns the process and the
-// child's registers.
-func RestoreFork(fd int, base uint64) (*Process, *ir.CPU, error) {
+// (state at offset 0, memory at base). It returns the process and its
+// main thread, the forked one.
+func RestoreFork(fd int, base uint64) (*Process, *Thread, error) {
 	f := os.NewFile(uintptr(fd), "ferry-fork")
 	defer f.Close()
 	r := io.NewSectionReader(f, 0, int64(base))
@@ -280,9 +266,9 @@ func RestoreFork(fd int, base uint64) (*Process, *ir.CPU, error) {
 	if err := gob.NewDecoder(r).Decode(&img); err != nil {
 		return nil, nil, fmt.Errorf("reading the fork image: %v", err)
 	}
-	p := img.Process
+	p := &Process{ProcessState: img.Process}
 	p.Pid = os.Getpid()
-	p.wake = make(chan struct{}, 1)
+	p.init()
 	mappings := p.Mem.Mappings
 	p.Mem.Mappings = nil
 	for i, mp := range mappings {
@@ -314,8 +300,13 @@ func RestoreFork(fd int, base uint64) (*Process, *ir.CPU, error) {
 	if img.ChildSetTID != 0 && p.writable(img.ChildSetTID, 4) {
 		binary.LittleEndian.PutUint32(guestBytes(img.ChildSetTID, 4), uint32(p.Pid))
 	}
-	cpu := img.CPU
-	return p, &cpu, nil
+	t := p.NewMainThread(img.CPU)
+	t.ThreadState = img.Thread
+	t.Tid = p.Pid
+	if t.ClearChildTID != 0 {
+		unix.RawSyscall(unix.SYS_SET_TID_ADDRESS, uintptr(t.ClearChildTID), 0, 0)
+	}
+	return p, t, nil
 }
 
 // reopenMapped opens the file behind a shared mapping for the child, or

@@ -194,8 +194,10 @@ func (p *Process) sysEpollCtl(a *[6]uint64) int64 {
 }
 
 // epollWait runs epoll_pwait or epoll_pwait2 into a host buffer and
-// converts the events to the guest's layout.
-func (p *Process) epollWait(nr uintptr, a *[6]uint64) int64 {
+// converts the events to the guest's layout. The guest's signal mask for
+// the call (a[4], size a[5]) is applied by ferry, not the host kernel.
+func (t *Thread) epollWait(nr uintptr, a *[6]uint64) int64 {
+	p := t.P
 	maxEvents := int64(int32(a[2]))
 	if maxEvents <= 0 {
 		return errno(unix.EINVAL)
@@ -204,11 +206,13 @@ func (p *Process) epollWait(nr uintptr, a *[6]uint64) int64 {
 	if !p.writable(a[1], uint64(n)*guestEpollEventSize) {
 		return errno(unix.EFAULT)
 	}
+	if r := t.callMask(a[4], a[5]); r != 0 {
+		return r
+	}
 	buf := make([]byte, n*hostEpollEventSize)
-	r, _, e := unix.Syscall6(nr, uintptr(a[0]), uintptr(unsafe.Pointer(&buf[0])), uintptr(n),
-		uintptr(a[3]), uintptr(a[4]), uintptr(a[5]))
-	if e != 0 {
-		return errno(e)
+	r := t.hostBlocking(nr, a[0], uint64(uintptr(unsafe.Pointer(&buf[0]))), uint64(n), a[3], 0, 8)
+	if r < 0 {
+		return r
 	}
 	out := guestBytes(a[1], uint64(r)*guestEpollEventSize)
 	le := binary.LittleEndian
@@ -219,11 +223,11 @@ func (p *Process) epollWait(nr uintptr, a *[6]uint64) int64 {
 		le.PutUint32(g[4:], 0)
 		le.PutUint64(g[8:], le.Uint64(h[4:]))
 	}
-	return int64(r)
+	return r
 }
 
-func (p *Process) sysEpollPwait(a *[6]uint64) int64 { return p.epollWait(unix.SYS_EPOLL_PWAIT, a) }
+func (t *Thread) sysEpollPwait(a *[6]uint64) int64 { return t.epollWait(unix.SYS_EPOLL_PWAIT, a) }
 
-func (p *Process) sysEpollPwait2(a *[6]uint64) int64 {
-	return p.epollWait(unix.SYS_EPOLL_PWAIT2, a)
+func (t *Thread) sysEpollPwait2(a *[6]uint64) int64 {
+	return t.epollWait(unix.SYS_EPOLL_PWAIT2, a)
 }

@@ -2,14 +2,11 @@ package syscalls
 
 import (
 	"encoding/binary"
+	"sync/atomic"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
-
-// sysGettid: the guest has one thread, whose id is the process id (the
-// runtime runs it on the host's main thread).
-func (p *Process) sysGettid(*[6]uint64) int64 { return int64(p.Pid) }
 
 // sysUname reports the host's system names with the guest's machine.
 func (p *Process) sysUname(a *[6]uint64) int64 {
@@ -107,42 +104,14 @@ func (p *Process) sysPersonality(a *[6]uint64) int64 {
 	return errno(unix.EINVAL)
 }
 
-func (p *Process) sysSetTidAddress(a *[6]uint64) int64 {
-	p.ClearChildTID = a[0]
-	return int64(p.Pid)
-}
-
-// robustListHeadSize is sizeof(struct robust_list_head) on arm64.
-const robustListHeadSize = 24
-
-// sysSetRobustList records the list. With a single guest thread the
-// kernel would only walk it at thread exit, which is process exit here.
-func (p *Process) sysSetRobustList(a *[6]uint64) int64 {
-	if a[1] != robustListHeadSize {
-		return errno(unix.EINVAL)
-	}
-	p.RobustList, p.RobustListLen = a[0], a[1]
-	return 0
-}
-
-func (p *Process) sysGetRobustList(a *[6]uint64) int64 {
-	if pid := int32(a[0]); pid != 0 && int(pid) != p.Pid {
-		return errno(unix.ESRCH)
-	}
-	var head, size [8]byte
-	binary.LittleEndian.PutUint64(head[:], p.RobustList)
-	binary.LittleEndian.PutUint64(size[:], p.RobustListLen)
-	if r := p.copyOut(a[1], head[:]); r != 0 {
-		return r
-	}
-	return p.copyOut(a[2], size[:])
-}
-
-// sleep runs a host nanosleep/clock_nanosleep and resumes it after EINTR
-// caused by the translator's own signals (the Go runtime's), which the
-// guest must not see. An EINTR for a signal the guest handles is returned.
-func (p *Process) sleep(clock uint64, flags uint64, reqPtr, remPtr uint64, useClock bool) int64 {
+// sleep runs a host nanosleep/clock_nanosleep. A signal for the guest
+// interrupts it: the call then ends with the time left (ERESTART_RESTARTBLOCK:
+// EINTR if a handler runs). Interruptions that leave nothing to deliver
+// (a signal another thread took, the Go runtime's own) resume the sleep
+// for the time left.
+func (t *Thread) sleep(clock uint64, flags uint64, reqPtr, remPtr uint64, useClock bool) int64 {
 	const timerAbstime = 1
+	p := t.P
 	b, ok := p.copyIn(reqPtr, 16)
 	if !ok {
 		return errno(unix.EFAULT)
@@ -153,18 +122,18 @@ func (p *Process) sleep(clock uint64, flags uint64, reqPtr, remPtr uint64, useCl
 	}
 	for {
 		var rem unix.Timespec
-		var e unix.Errno
+		var r int64
 		if useClock {
-			_, _, e = unix.Syscall6(unix.SYS_CLOCK_NANOSLEEP, uintptr(clock), uintptr(flags),
-				uintptr(unsafe.Pointer(&req)), uintptr(unsafe.Pointer(&rem)), 0, 0)
+			r = t.hostBlocking(unix.SYS_CLOCK_NANOSLEEP, clock, flags,
+				uint64(uintptr(unsafe.Pointer(&req))), uint64(uintptr(unsafe.Pointer(&rem))))
 		} else {
-			_, _, e = unix.Syscall(unix.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&req)),
-				uintptr(unsafe.Pointer(&rem)), 0)
+			r = t.hostBlocking(unix.SYS_NANOSLEEP, uint64(uintptr(unsafe.Pointer(&req))),
+				uint64(uintptr(unsafe.Pointer(&rem))))
 		}
-		if e != unix.EINTR {
-			return errno(e)
+		if r != errno(unix.EINTR) {
+			return r
 		}
-		if p.HasDeliverableSignal() {
+		if t.hasDeliverable() {
 			if remPtr != 0 && flags&timerAbstime == 0 {
 				var out [16]byte
 				binary.LittleEndian.PutUint64(out[0:], uint64(rem.Sec))
@@ -173,18 +142,19 @@ func (p *Process) sleep(clock uint64, flags uint64, reqPtr, remPtr uint64, useCl
 					return r
 				}
 			}
-			return errno(unix.EINTR)
+			return -errRestartRestartBlock
 		}
+		atomic.StoreUint32(&t.CPU.Interrupt, 0)
 		if flags&timerAbstime == 0 {
 			req = rem
 		}
 	}
 }
 
-func (p *Process) sysNanosleep(a *[6]uint64) int64 {
-	return p.sleep(0, 0, a[0], a[1], false)
+func (t *Thread) sysNanosleep(a *[6]uint64) int64 {
+	return t.sleep(0, 0, a[0], a[1], false)
 }
 
-func (p *Process) sysClockNanosleep(a *[6]uint64) int64 {
-	return p.sleep(a[0], a[1], a[2], a[3], true)
+func (t *Thread) sysClockNanosleep(a *[6]uint64) int64 {
+	return t.sleep(a[0], a[1], a[2], a[3], true)
 }

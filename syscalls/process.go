@@ -15,9 +15,10 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"unsafe"
 
-	"ferry/ir"
+	"ferry/backend"
 	"ferry/syscalls/guestmem"
 
 	"golang.org/x/sys/unix"
@@ -42,11 +43,10 @@ type AltStack struct {
 	Size  uint64
 }
 
-// Process is the guest-visible state of one guest process. It is plain data
-// (apart from the hooks at the end, which the runtime installs again in a
-// restored process) so that a guest fork can serialize it.
-type Process struct {
-	Pid int // host pid; the guest's pid and main thread id
+// ProcessState is what all threads of a guest process share, as plain
+// data: a guest fork serializes it into the child ferry.
+type ProcessState struct {
+	Pid int // host pid: the guest's pid and its main thread's tid
 	// Translator is ferry's own executable and TranslatorArgs the options
 	// to run another arm64 program with, for execve.
 	Translator     string
@@ -57,23 +57,10 @@ type Process struct {
 	BrkStart uint64 // first heap byte (page after the program's segments)
 	Brk      uint64 // current program break
 
-	SigActions  [NSig + 1]SigAction // indexed by signal number
-	SigMask     uint64              // blocked signals, bit n-1 for signal n
-	SigPending  uint64              // signals raised for a guest handler, awaiting delivery
-	PendingInfo [NSig + 1]SigInfo   // siginfo of each pending signal
-	AltStack    AltStack
-	// SuspendMask is the mask rt_sigsuspend replaced; the next handler's
-	// frame saves it instead of the temporary one (while SuspendActive).
-	SuspendMask   uint64
-	SuspendActive bool
-
+	SigActions [NSig + 1]SigAction // indexed by signal number
 	// SigreturnTrampoline is the guest address handlers return to when
 	// they have no SA_RESTORER (see SetupSigreturnTrampoline).
 	SigreturnTrampoline uint64
-
-	ClearChildTID uint64 // set_tid_address
-	RobustList    uint64 // set_robust_list head
-	RobustListLen uint64
 
 	// AddressSpaceLimit is the guest's RLIMIT_AS as it set it. It is
 	// recorded, not applied: the host limit would constrain ferry's own
@@ -82,32 +69,59 @@ type Process struct {
 
 	Strace bool // log every syscall to Log
 	Debug  bool // report unsupported syscalls (once each) to Log
+}
 
+// Process is one guest process: the shared state, its threads, and the
+// hooks that connect it to an engine and the host. Threads run on their own
+// host threads; everything here that more than one of them touches is
+// guarded by the locks below or accessed atomically.
+type Process struct {
+	ProcessState
+
+	// Engine runs guest code for every thread; set before Start.
+	Engine backend.Engine
+	// Log receives strace and debug output; os.Stderr if nil.
+	Log io.Writer
+	// OnExit runs when the guest process ends with an exit status, just
+	// before ferry exits (statistics); Exit calls os.Exit after it.
+	OnExit func(status int)
+	// exitHook replaces os.Exit (tests).
+	exitHook func(status int)
+
+	// memMu orders changes of the guest memory map (mmap, munmap,
+	// mprotect, mremap, brk) against each other and against the checks
+	// Go code makes before it touches guest memory.
+	memMu sync.RWMutex
+
+	// threadsMu guards threads, mainExitStatus and the thread count.
+	threadsMu      sync.Mutex
+	threads        map[int]*Thread // by tid
+	mainExited     bool
+	mainExitStatus int
+	retiredByEnded uint64 // guest instructions of threads that ended
+
+	sig sharedSignals // process-directed pending signals and routing
+
+	unsupportedMu   sync.Mutex
 	unsupportedSeen [8]uint64 // bit per syscall number already reported
-
-	// sigLock orders PendingInfo updates between the guest thread and the
-	// host-signal goroutine (a spin lock on a plain word, so the Process
-	// stays copyable for fork).
-	sigLock uint32
-	wake    chan struct{} // signalled when a signal is queued (see queue)
-
-	hostSignals     chan os.Signal // os/signal delivery (ForwardHostSignals)
-	reapingChildren bool           // the host ignores SIGCHLD for the guest
-
-	// Hooks set by the runtime.
-	Log         io.Writer               // strace/debug output; os.Stderr if nil
-	OnCodeUnmap func(start, end uint64) // guest code in [start, end) changed or vanished
 }
 
 // NewProcess returns the state of a fresh guest process running the
 // program whose absolute path is exePath.
 func NewProcess(exePath string) *Process {
-	p := &Process{Pid: os.Getpid(), ExePath: exePath, wake: make(chan struct{}, 1)}
+	p := &Process{ProcessState: ProcessState{Pid: os.Getpid(), ExePath: exePath}}
 	var rl unix.Rlimit
 	if unix.Getrlimit(unix.RLIMIT_AS, &rl) == nil {
 		p.AddressSpaceLimit = rl
 	}
+	p.init()
 	return p
+}
+
+// init sets up the parts of a Process that are not plain data (also for a
+// process restored from a fork image).
+func (p *Process) init() {
+	p.threads = make(map[int]*Thread)
 }
 
 // SetBrk sets the initial program break (page after the program image).
@@ -123,62 +137,33 @@ func (p *Process) log() io.Writer {
 // codeChanged tells the engine that guest code in [start, end) is gone or
 // may have changed.
 func (p *Process) codeChanged(start, end uint64) {
-	if p.OnCodeUnmap != nil && start < end {
-		p.OnCodeUnmap(start, end)
+	if p.Engine != nil && start < end {
+		p.Engine.Invalidate(start, end)
 	}
 }
 
-// Handle performs the system call the guest requested with SVC #0: number
-// in X8, arguments in X0..X5, result (or -errno) into X0. It returns
-// exited=true with the exit status when the guest process ends.
-func (p *Process) Handle(cpu *ir.CPU) (exited bool, status int) {
-	nr := cpu.X[8]
-	args := [6]uint64{cpu.X[0], cpu.X[1], cpu.X[2], cpu.X[3], cpu.X[4], cpu.X[5]}
-	def := lookup(nr)
-
-	var ret int64
-	switch {
-	case nr == nrExit || nr == nrExitGroup:
-		// One guest thread: exit ends the process just like exit_group.
-		if p.Strace {
-			fmt.Fprintf(p.log(), "[ferry] %s(%d) = ?\n", def.name, int32(args[0]))
-		}
-		return true, int(args[0] & 0xff)
-	case nr == nrRtSigreturn:
-		// Restores every register, X0 included: no result to store.
-		p.sigreturn(cpu)
-		if p.Strace {
-			fmt.Fprintf(p.log(), "[ferry] rt_sigreturn() = %#x (resuming at pc %#x)\n", cpu.X[0], cpu.PC)
-		}
-		return false, 0
-	case nr == nrClone:
-		ret = p.sysClone(cpu, &args)
-	case def.fn == nil:
-		ret = -int64(unix.ENOSYS)
-		p.reportUnsupported(nr, def.name, &args)
-	default:
-		ret = def.fn(p, &args)
+// Exit ends the guest process (every thread) with status.
+func (p *Process) Exit(status int) {
+	if p.OnExit != nil {
+		p.OnExit(status)
 	}
-	cpu.X[0] = uint64(ret)
-	if p.Strace {
-		p.trace(def, &args, ret)
+	if p.exitHook != nil {
+		p.exitHook(status)
+		return
 	}
-	if ret == -int64(unix.EPIPE) && raisesSIGPIPE(nr, &args) {
-		p.RaiseSelf(unix.SIGPIPE)
-	}
-	return false, 0
+	os.Exit(status)
 }
 
 // raisesSIGPIPE reports whether EPIPE from this call comes with SIGPIPE.
-func raisesSIGPIPE(nr uint64, a *[6]uint64) bool {
+func raisesSIGPIPE(def *syscallDef, a *[6]uint64) bool {
 	const msgNoSignal = 0x4000
-	switch nr {
-	case nrWrite, nrWritev, nrPwrite64, nrPwritev, nrPwritev2, nrSplice, nrVmsplice, nrTee, nrSendfile:
+	switch {
+	case def.flags&sigpipe != 0:
 		return true
-	case nrSendto:
-		return a[3]&msgNoSignal == 0
-	case nrSendmsg:
+	case def.flags&sigpipeMsg2 != 0:
 		return a[2]&msgNoSignal == 0
+	case def.flags&sigpipeMsg3 != 0:
+		return a[3]&msgNoSignal == 0
 	}
 	return false
 }
@@ -187,6 +172,8 @@ func (p *Process) reportUnsupported(nr uint64, name string, a *[6]uint64) {
 	if !p.Debug && !p.Strace {
 		return
 	}
+	p.unsupportedMu.Lock()
+	defer p.unsupportedMu.Unlock()
 	// Numbers beyond the table (no arm64 syscall has them) share its
 	// last bit.
 	slot := min(nr, uint64(len(p.unsupportedSeen)*64-1))
@@ -202,7 +189,7 @@ func (p *Process) reportUnsupported(nr uint64, name string, a *[6]uint64) {
 }
 
 // trace prints one strace-like line.
-func (p *Process) trace(def syscallDef, a *[6]uint64, ret int64) {
+func (p *Process) trace(def *syscallDef, a *[6]uint64, ret int64) {
 	var sb strings.Builder
 	sb.WriteString("[ferry] ")
 	sb.WriteString(def.name)
@@ -240,7 +227,7 @@ func (p *Process) trace(def syscallDef, a *[6]uint64, ret int64) {
 	if ret < 0 && ret > -4096 {
 		e := unix.Errno(-ret)
 		fmt.Fprintf(&sb, "-1 %s (%s)", unix.ErrnoName(e), e.Error())
-	} else if def.retHex {
+	} else if def.flags&retHex != 0 {
 		fmt.Fprintf(&sb, "%#x", uint64(ret))
 	} else {
 		fmt.Fprintf(&sb, "%d", ret)
@@ -255,6 +242,8 @@ func (p *Process) cString(addr uint64, max int) (string, bool) {
 	if addr == 0 {
 		return "", false
 	}
+	p.memMu.RLock()
+	defer p.memMu.RUnlock()
 	var sb []byte
 	for len(sb) < max {
 		mp, ok := p.Mem.Lookup(addr)
@@ -281,10 +270,14 @@ func guestBytes(addr, n uint64) []byte {
 
 // readable and writable check a guest range before Go code touches it.
 func (p *Process) readable(addr, n uint64) bool {
+	p.memMu.RLock()
+	defer p.memMu.RUnlock()
 	return p.Mem.Accessible(addr, n, guestmem.ProtRead)
 }
 
 func (p *Process) writable(addr, n uint64) bool {
+	p.memMu.RLock()
+	defer p.memMu.RUnlock()
 	return p.Mem.Accessible(addr, n, guestmem.ProtWrite)
 }
 
@@ -298,6 +291,11 @@ func (p *Process) copyOut(addr uint64, b []byte) int64 {
 }
 
 // copyIn reads n bytes of guest memory at addr, or reports false.
+//
+// Not inlined: Go 1.26's compiler crashes (disjointTypes) lowering the
+// copy when it is inlined with a constant n into some callers.
+//
+//go:noinline
 func (p *Process) copyIn(addr, n uint64) ([]byte, bool) {
 	if !p.readable(addr, n) {
 		return nil, false
@@ -309,10 +307,9 @@ func (p *Process) copyIn(addr, n uint64) ([]byte, bool) {
 // the same on both architectures.
 func errno(e unix.Errno) int64 { return -int64(e) }
 
-// host performs a host system call with guest arguments. Syscall (not
-// RawSyscall) lets the Go scheduler run other goroutines while the call
-// blocks, and keeps the runtime from preempting the thread with signals
-// that would surface as EINTR.
+// host performs a host system call with guest arguments that cannot block
+// for long. Blocking calls go through Thread.hostBlocking instead, which a
+// signal for the guest can interrupt.
 func host(nr uintptr, a ...uint64) int64 {
 	var x [6]uintptr
 	for i, v := range a {

@@ -2,6 +2,7 @@ package syscalls
 
 import (
 	"encoding/binary"
+	"fmt"
 	"sync/atomic"
 
 	"ferry/ir"
@@ -48,6 +49,7 @@ const (
 	saRestorer  = 0x04000000
 	saNodefer   = 0x40000000
 	saResethand = 0x80000000
+	saRestart   = 0x10000000
 
 	// si_code values.
 	siUser     = 0
@@ -72,17 +74,12 @@ const (
 
 // SegvCode classifies a fault at addr for si_code.
 func (p *Process) SegvCode(addr uint64) int32 {
+	p.memMu.RLock()
+	defer p.memMu.RUnlock()
 	if _, ok := p.Mem.Lookup(addr); ok {
 		return SEGV_ACCERR
 	}
 	return SEGV_MAPERR
-}
-
-// SigInfo is what a delivered signal tells the handler (siginfo_t).
-type SigInfo struct {
-	Signo, Code int32
-	Addr        uint64 // SIGSEGV/SIGBUS/SIGILL/SIGTRAP: the address
-	Pid, Uid    uint32 // kill/tkill senders
 }
 
 // sigreturnCode is the trampoline every handler without SA_RESTORER
@@ -110,67 +107,38 @@ func (p *Process) SetupSigreturnTrampoline() error {
 	return nil
 }
 
-// DeliverPending delivers one pending, unblocked signal that has a guest
-// handler, if any: it builds the frame and points cpu at the handler.
-// Signals whose disposition changed to default or ignore while pending get
-// that disposition instead.
-func (p *Process) DeliverPending(cpu *ir.CPU) {
-	defer p.endSuspend()
-	ready := atomic.LoadUint64(&p.SigPending) &^ atomic.LoadUint64(&p.SigMask)
-	for sig := 1; sig <= NSig; sig++ {
-		if ready&sigBit(sig) == 0 {
-			continue
-		}
-		info := p.dequeue(sig)
-		switch p.handlerOf(sig) {
-		case sigDfl, sigIgn:
-			p.signalArrived(info)
-			continue
-		}
-		if !p.deliver(cpu, sig, info, false) {
-			// No room for the frame: the kernel kills with SIGSEGV.
-			DieOfSignal(unix.SIGSEGV)
-		}
-		return
-	}
-}
-
-// endSuspend restores the mask rt_sigsuspend replaced if no handler frame
-// took it over.
-func (p *Process) endSuspend() {
-	if p.SuspendActive {
-		p.SuspendActive = false
-		atomic.StoreUint64(&p.SigMask, p.SuspendMask)
-		p.applyUnblocked()
-	}
-}
-
 // DeliverFault hands a synchronous fault (SIGSEGV, SIGBUS, SIGILL,
-// SIGTRAP, SIGFPE) raised by the instruction at cpu.PC to the guest's
+// SIGTRAP, SIGFPE) raised by the instruction at t.CPU.PC to the guest's
 // handler. It returns false when the guest has no handler for it or
 // blocks it, in which case the kernel's behaviour is to kill the process.
-func (p *Process) DeliverFault(cpu *ir.CPU, info SigInfo) bool {
+func (t *Thread) DeliverFault(info SigInfo) bool {
 	sig := int(info.Signo)
-	h := p.handlerOf(sig)
-	if h == sigDfl || h == sigIgn || atomic.LoadUint64(&p.SigMask)&sigBit(sig) != 0 {
+	h := t.P.handlerOf(sig)
+	if h == sigDfl || h == sigIgn || t.mask()&sigBit(sig) != 0 {
 		return false
 	}
-	return p.deliver(cpu, sig, info, sig == int(unix.SIGSEGV) || sig == int(unix.SIGBUS))
+	return t.deliver(sig, info, sig == int(unix.SIGSEGV) || sig == int(unix.SIGBUS))
 }
 
 // onAltStack reports whether sp lies on the enabled alternate stack.
-func (p *Process) onAltStack(sp uint64) bool {
-	a := p.AltStack
+func (t *Thread) onAltStack(sp uint64) bool {
+	a := t.AltStack
 	return a.Size != 0 && a.Flags&ssDisable == 0 && sp > a.SP && sp-a.SP <= a.Size
 }
 
-func (p *Process) deliver(cpu *ir.CPU, sig int, info SigInfo, memFault bool) bool {
-	act := p.SigActions[sig]
+// deliver builds sig's frame on the guest stack (or the alternate stack)
+// and points the thread at the handler.
+func (t *Thread) deliver(sig int, info SigInfo, memFault bool) bool {
+	p, cpu := t.P, &t.CPU
+	act := SigAction{Handler: atomic.LoadUint64(&p.SigActions[sig].Handler),
+		Flags:    atomic.LoadUint64(&p.SigActions[sig].Flags),
+		Restorer: atomic.LoadUint64(&p.SigActions[sig].Restorer),
+		Mask:     atomic.LoadUint64(&p.SigActions[sig].Mask)}
 	sp := cpu.X[31]
-	if act.Flags&saOnstack != 0 && p.AltStack.Size != 0 && p.AltStack.Flags&ssDisable == 0 && !p.onAltStack(sp) {
-		sp = p.AltStack.SP + p.AltStack.Size
-		if uint32(p.AltStack.Flags)&ssAutoDisarm != 0 {
-			defer func() { p.AltStack = AltStack{Flags: ssDisable} }()
+	if act.Flags&saOnstack != 0 && t.AltStack.Size != 0 && t.AltStack.Flags&ssDisable == 0 && !t.onAltStack(sp) {
+		sp = t.AltStack.SP + t.AltStack.Size
+		if uint32(t.AltStack.Flags)&ssAutoDisarm != 0 {
+			defer func() { t.AltStack = AltStack{Flags: ssDisable} }()
 		}
 	}
 	record := (sp - frameRecordSize) &^ 15
@@ -182,36 +150,28 @@ func (p *Process) deliver(cpu *ir.CPU, sig int, info SigInfo, memFault bool) boo
 	clear(f)
 	le := binary.LittleEndian
 
-	// siginfo
-	le.PutUint32(f[0:], uint32(info.Signo))
-	le.PutUint32(f[8:], uint32(info.Code))
-	if memFault || info.Signo == int32(unix.SIGILL) || info.Signo == int32(unix.SIGTRAP) || info.Signo == int32(unix.SIGFPE) {
-		le.PutUint64(f[16:], info.Addr)
-	} else {
-		le.PutUint32(f[16:], info.Pid)
-		le.PutUint32(f[20:], info.Uid)
-	}
+	info.encode(f[:siginfoSize])
 
 	// ucontext: uc_stack describes the alternate stack as the handler finds it.
-	alt := p.AltStack
+	alt := t.AltStack
 	altFlags := uint32(alt.Flags)
 	if alt.Size == 0 {
 		altFlags = ssDisable
-	} else if p.onAltStack(sp) {
+	} else if t.onAltStack(sp) {
 		altFlags |= ssOnStack
 	}
 	le.PutUint64(f[ucStackOffset:], alt.SP)
 	le.PutUint32(f[ucStackOffset+8:], altFlags)
 	le.PutUint64(f[ucStackOffset+16:], alt.Size)
-	savedMask := atomic.LoadUint64(&p.SigMask)
-	if p.SuspendActive {
-		savedMask, p.SuspendActive = p.SuspendMask, false
+	savedMask := t.mask()
+	if t.SuspendActive {
+		savedMask, t.SuspendActive = t.SuspendMask, false
 	}
 	le.PutUint64(f[ucSigmaskOffset:], savedMask)
 
 	// sigcontext
 	if memFault {
-		le.PutUint64(f[scFaultAddrOffset:], info.Addr)
+		le.PutUint64(f[scFaultAddrOffset:], info.Addr())
 	}
 	for i := 0; i < 31; i++ {
 		le.PutUint64(f[scRegsOffset+8*i:], cpu.X[i])
@@ -243,11 +203,11 @@ func (p *Process) deliver(cpu *ir.CPU, sig int, info SigInfo, memFault bool) boo
 	le.PutUint64(rec[8:], cpu.X[30])
 
 	// Block the handler's mask (and the signal itself unless SA_NODEFER).
-	mask := atomic.LoadUint64(&p.SigMask) | act.Mask
+	mask := t.mask() | act.Mask
 	if act.Flags&saNodefer == 0 {
 		mask |= sigBit(sig)
 	}
-	atomic.StoreUint64(&p.SigMask, mask&^unblockable)
+	t.setMask(mask)
 	if act.Flags&saResethand != 0 {
 		atomic.StoreUint64(&p.SigActions[sig].Handler, sigDfl)
 		atomic.StoreUint64(&p.SigActions[sig].Flags, act.Flags&^saSiginfo)
@@ -272,7 +232,8 @@ func (p *Process) deliver(cpu *ir.CPU, sig int, info SigInfo, memFault bool) boo
 
 // sigreturn restores the state saved by deliver from the frame at SP. A
 // frame the guest corrupted beyond use kills it with SIGSEGV, as on Linux.
-func (p *Process) sigreturn(cpu *ir.CPU) {
+func (t *Thread) sigreturn() {
+	p, cpu := t.P, &t.CPU
 	frame := cpu.X[31]
 	if frame%16 != 0 || !p.readable(frame, rtSigframeSize) {
 		DieOfSignal(unix.SIGSEGV)
@@ -305,14 +266,23 @@ func (p *Process) sigreturn(cpu *ir.CPU) {
 		}
 		off += size
 	}
-	atomic.StoreUint64(&p.SigMask, le.Uint64(f[ucSigmaskOffset:])&^unblockable)
+	t.setMask(le.Uint64(f[ucSigmaskOffset:]))
 	// uc_stack: re-arm the alternate stack as sigaltstack would.
 	alt := AltStack{SP: le.Uint64(f[ucStackOffset:]), Flags: int32(le.Uint32(f[ucStackOffset+8:])) &^ ssOnStack,
 		Size: le.Uint64(f[ucStackOffset+16:])}
 	if alt.Flags&ssDisable != 0 {
-		p.AltStack = AltStack{Flags: ssDisable}
+		t.AltStack = AltStack{Flags: ssDisable}
 	} else if alt.Size >= minSigStkSize {
-		p.AltStack = alt
+		t.AltStack = alt
 	}
-	p.applyUnblocked()
+}
+
+// sysRtSigreturn restores every register, X0 included: the call has no
+// result of its own (the table row says so).
+func (t *Thread) sysRtSigreturn(*[6]uint64) int64 {
+	t.sigreturn()
+	if t.P.Strace {
+		fmt.Fprintf(t.P.log(), "[ferry] rt_sigreturn() = %#x (resuming at pc %#x)\n", t.CPU.X[0], t.CPU.PC)
+	}
+	return 0
 }

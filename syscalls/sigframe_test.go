@@ -20,7 +20,8 @@ func TestFrameLayoutMatchesKernel(t *testing.T) {
 // sent itself, checks the frame and registers the handler sees, then runs
 // rt_sigreturn and checks the interrupted state comes back exactly.
 func TestDeliverAndReturn(t *testing.T) {
-	p := newTestProcess(t)
+	th := newTestThread(t)
+	p := th.P
 	if err := p.SetupSigreturnTrampoline(); err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +32,7 @@ func TestDeliverAndReturn(t *testing.T) {
 	le.PutUint64(guestBytes(act, 32)[0:], handler)
 	le.PutUint64(guestBytes(act, 32)[8:], saSiginfo)
 	le.PutUint64(guestBytes(act, 32)[24:], sigBit(int(unix.SIGUSR2)))
-	if r := call(t, p, nrRtSigaction, uint64(unix.SIGUSR1), act, 0, 8); r != 0 {
+	if r := call(t, th, nrRtSigaction, uint64(unix.SIGUSR1), act, 0, 8); r != 0 {
 		t.Fatal(r)
 	}
 
@@ -48,12 +49,14 @@ func TestDeliverAndReturn(t *testing.T) {
 
 	// tgkill(self, SIGUSR1) as a syscall: the result lands in X0 first.
 	cpu.X[0], cpu.X[1], cpu.X[2], cpu.X[8] = uint64(p.Pid), uint64(p.Pid), uint64(unix.SIGUSR1), nrTgkill
-	p.Handle(&cpu)
-	if cpu.X[0] != 0 || !p.HasDeliverableSignal() {
-		t.Fatalf("tgkill = %d, pending %#x", int64(cpu.X[0]), p.SigPending)
+	syscallOn(th, &cpu)
+	if cpu.X[0] != 0 || !th.HasDeliverableSignal() {
+		t.Fatalf("tgkill = %d, pending %#x", int64(cpu.X[0]), th.pending.pending())
 	}
 	cpu.X[0], cpu.X[1], cpu.X[2], cpu.X[8] = saved.X[0], saved.X[1], saved.X[2], saved.X[8]
-	p.DeliverPending(&cpu)
+	th.CPU = cpu
+	th.deliverSignals(nil)
+	cpu = th.CPU
 
 	frame := cpu.X[31]
 	if cpu.PC != handler || cpu.X[0] != uint64(unix.SIGUSR1) || frame%16 != 0 {
@@ -80,8 +83,8 @@ func TestDeliverAndReturn(t *testing.T) {
 	if cpu.X[29] <= frame || le.Uint64(rec[0:]) != saved.X[29] || le.Uint64(rec[8:]) != saved.X[30] {
 		t.Error("frame record {fp, lr} wrong")
 	}
-	if want := sigBit(int(unix.SIGUSR1)) | sigBit(int(unix.SIGUSR2)); p.SigMask != want {
-		t.Errorf("mask in handler %#x, want %#x", p.SigMask, want)
+	if want := sigBit(int(unix.SIGUSR1)) | sigBit(int(unix.SIGUSR2)); th.SigMask != want {
+		t.Errorf("mask in handler %#x, want %#x", th.SigMask, want)
 	}
 	// The trampoline is the instruction pair unwinders look for.
 	tramp := guestBytes(p.SigreturnTrampoline, 8)
@@ -100,27 +103,28 @@ func TestDeliverAndReturn(t *testing.T) {
 	saved.FPSR, saved.FPCR = ir.FPSRWritable, ir.FPCRWritable
 	cpu.V[3] = [2]uint64{}
 	cpu.X[8] = nrRtSigreturn
-	p.Handle(&cpu)
+	syscallOn(th, &cpu)
 	if cpu.X != saved.X || cpu.PC != saved.PC || cpu.NZCV != saved.NZCV || cpu.V != saved.V ||
 		cpu.FPCR != saved.FPCR || cpu.FPSR != saved.FPSR {
 		t.Errorf("state after rt_sigreturn differs:\n got %v pc %#x\nwant %v pc %#x", cpu.X, cpu.PC, saved.X, saved.PC)
 	}
-	if p.SigMask != 0 {
-		t.Errorf("mask after return %#x", p.SigMask)
+	if th.SigMask != 0 {
+		t.Errorf("mask after return %#x", th.SigMask)
 	}
 }
 
 func TestDeliverFaultOnAltStack(t *testing.T) {
-	p := newTestProcess(t)
+	th := newTestThread(t)
+	p := th.P
 	p.SetupSigreturnTrampoline()
 	alt := guestBuf(t, p, 16384)
-	p.AltStack = AltStack{SP: alt, Size: 16384}
+	th.AltStack = AltStack{SP: alt, Size: 16384}
 	p.SigActions[unix.SIGSEGV] = SigAction{Handler: 0x402000, Flags: saSiginfo | saOnstack | saRestorer, Restorer: 0x403000}
 	var cpu ir.CPU
 	cpu.X[31] = 0x7000_0000 // the faulting stack itself is unusable
 	cpu.PC = 0x400800
-	info := SigInfo{Signo: int32(unix.SIGSEGV), Code: SEGV_MAPERR, Addr: 0x10}
-	if !p.DeliverFault(&cpu, info) {
+	info := SigInfo{Signo: int32(unix.SIGSEGV), Code: SEGV_MAPERR}.withAddr(0x10)
+	if !deliverFault(th, &cpu, info) {
 		t.Fatal("not delivered")
 	}
 	frame := cpu.X[31]
@@ -139,11 +143,11 @@ func TestDeliverFaultOnAltStack(t *testing.T) {
 		t.Errorf("uc_stack flags %#x, want SS_ONSTACK", le.Uint32(f[ucStackOffset+8:]))
 	}
 	// Without a handler, or while blocked, faults are fatal.
-	p.SigMask = sigBit(int(unix.SIGSEGV))
-	if p.DeliverFault(&cpu, info) {
+	th.SigMask = sigBit(int(unix.SIGSEGV))
+	if deliverFault(th, &cpu, info) {
 		t.Error("blocked SIGSEGV delivered")
 	}
-	if p.DeliverFault(&cpu, SigInfo{Signo: int32(unix.SIGILL)}) {
+	if deliverFault(th, &cpu, SigInfo{Signo: int32(unix.SIGILL)}) {
 		t.Error("SIGILL delivered without a handler")
 	}
 	if got := p.SegvCode(alt); got != SEGV_ACCERR {

@@ -4,25 +4,29 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"os"
-	"os/signal"
 	"runtime"
+	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
 
-// Guest signal handling. The guest's dispositions live in
-// Process.SigActions; host signals reach ferry through the Go runtime
-// (os/signal), and ferry applies the guest's disposition to them: ignore,
-// the default action (die of the signal, stop, or nothing), or queue it in
-// SigPending for a guest handler.
+// Guest signals, with Linux's semantics: dispositions are the process's
+// (ProcessState.SigActions), masks and alternate stacks each thread's; a
+// signal is pending either for one thread (tkill, tgkill, faults, SIGPIPE)
+// or for the process (kill, timers, SIGCHLD), in which case it goes to a
+// thread that does not block it. Standard signals are pending at most
+// once; real-time signals (32..64) queue. A thread delivers its signals
+// from its dispatcher, before guest code runs again: default actions
+// (terminate, core, stop) are applied there, handlers get an arm64 signal
+// frame (sigframe.go). Host signals reach this model through the router
+// (hostsig.go).
 //
-// SigActions, SigMask and SigPending are read by the signal goroutine and
-// written by the guest thread, so they are accessed atomically (their
-// layout stays plain data).
+// All pending queues are guarded by Process.sig.mu; masks and the pending
+// bit sets are also readable atomically, for the fast "anything to
+// deliver?" check every dispatch makes.
 
 const (
 	sigDfl = 0
@@ -36,6 +40,11 @@ const (
 	sigBlock   = 0
 	sigUnblock = 1
 	sigSetmask = 2
+
+	sigRTMin = 32 // first real-time signal: these queue
+	// maxQueued bounds queued real-time signals per queue, like
+	// RLIMIT_SIGPENDING (sigqueue fails with EAGAIN beyond it).
+	maxQueued = 4096
 )
 
 // unblockable are SIGKILL and SIGSTOP, which no mask or handler affects.
@@ -69,172 +78,300 @@ func defaultActionOf(sig int) defaultAction {
 
 func sigBit(sig int) uint64 { return 1 << (sig - 1) }
 
+// SigInfo is a siginfo_t. The arm64 and x86-64 layouts are the same
+// (asm-generic, LP64): signo, errno, code, then a union whose meaning
+// depends on the signal and code; Fields holds that union as the sender
+// laid it out.
+type SigInfo struct {
+	Signo, Errno, Code int32
+	Fields             [14]uint64 // bytes 16..127
+}
+
+// withAddr sets si_addr (faults).
+func (i SigInfo) withAddr(addr uint64) SigInfo { i.Fields[0] = addr; return i }
+
+// Addr is si_addr of a fault.
+func (i SigInfo) Addr() uint64 { return i.Fields[0] }
+
+func (i SigInfo) pid() uint32 { return uint32(i.Fields[0]) }
+
+func (i *SigInfo) decode(b []byte) {
+	le := binary.LittleEndian
+	i.Signo, i.Errno, i.Code = int32(le.Uint32(b[0:])), int32(le.Uint32(b[4:])), int32(le.Uint32(b[8:]))
+	for k := range i.Fields {
+		i.Fields[k] = le.Uint64(b[16+8*k:])
+	}
+}
+
+// encode lays out the siginfo_t (128 bytes) into b.
+func (i SigInfo) encode(b []byte) {
+	le := binary.LittleEndian
+	le.PutUint32(b[0:], uint32(i.Signo))
+	le.PutUint32(b[4:], uint32(i.Errno))
+	le.PutUint32(b[8:], uint32(i.Code))
+	le.PutUint32(b[12:], 0)
+	for k, f := range i.Fields {
+		le.PutUint64(b[16+8*k:], f)
+	}
+}
+
+// killInfo is the siginfo of kill/tkill-style signals: sender pid and uid.
+func killInfo(sig int, code int32, pid int) SigInfo {
+	i := SigInfo{Signo: int32(sig), Code: code}
+	i.Fields[0] = uint64(uint32(pid)) | uint64(uint32(os.Getuid()))<<32
+	return i
+}
+
+// selfInfo is the siginfo of a signal the guest sent itself.
+func (t *Thread) selfInfo(sig int, code int32) SigInfo { return killInfo(sig, code, t.P.Pid) }
+
+// sigQueue is a set of pending signals with their siginfo.
+type sigQueue struct {
+	mask  uint64 // bit set iff infos[sig] is not empty; written under sig.mu, read atomically
+	infos [NSig + 1][]SigInfo
+}
+
+// add queues info; a standard signal already pending is not queued twice.
+func (q *sigQueue) add(info SigInfo) bool {
+	sig := int(info.Signo)
+	if len(q.infos[sig]) > 0 && (sig < sigRTMin || len(q.infos[sig]) >= maxQueued) {
+		return false
+	}
+	q.infos[sig] = append(q.infos[sig], info)
+	atomic.OrUint64(&q.mask, sigBit(sig))
+	return true
+}
+
+// take removes the first queued instance of sig.
+func (q *sigQueue) take(sig int) SigInfo {
+	info := q.infos[sig][0]
+	q.infos[sig] = q.infos[sig][1:]
+	if len(q.infos[sig]) == 0 {
+		q.infos[sig] = nil
+		atomic.AndUint64(&q.mask, ^sigBit(sig))
+	}
+	return info
+}
+
+func (q *sigQueue) discard(sig int) {
+	q.infos[sig] = nil
+	atomic.AndUint64(&q.mask, ^sigBit(sig))
+}
+
+func (q *sigQueue) pending() uint64 { return atomic.LoadUint64(&q.mask) }
+
+// sharedSignals is the process-wide part of the signal state.
+type sharedSignals struct {
+	mu      sync.Mutex
+	pending sigQueue // process-directed
+	// reaping mirrors a guest SIGCHLD of SIG_IGN or SA_NOCLDWAIT on the
+	// host (children are reaped by the kernel).
+	reaping bool
+}
+
 func (p *Process) handlerOf(sig int) uint64 {
 	return atomic.LoadUint64(&p.SigActions[sig].Handler)
 }
 
-// HasDeliverableSignal reports whether a signal for a guest handler is
-// pending and not blocked.
-func (p *Process) HasDeliverableSignal() bool {
-	return atomic.LoadUint64(&p.SigPending)&^atomic.LoadUint64(&p.SigMask) != 0
-}
-
-// RaiseSelf sends sig to the guest process itself and applies the guest's
-// disposition right away, before the guest runs again (abort() relies on
-// dying inside raise()).
-func (p *Process) RaiseSelf(sig unix.Signal) {
-	p.signalArrived(p.selfInfo(int(sig), siUser))
-}
-
-// selfInfo is the siginfo of a signal the guest sent itself.
-func (p *Process) selfInfo(sig int, code int32) SigInfo {
-	return SigInfo{Signo: int32(sig), Code: code, Pid: uint32(p.Pid), Uid: uint32(os.Getuid())}
-}
-
-// queue marks sig pending for a guest handler with its siginfo. Like
-// Linux for standard signals, a signal already pending is not queued
-// twice (the first siginfo stays).
-func (p *Process) queue(info SigInfo) {
-	sig := int(info.Signo)
-	p.lockSignals()
-	if atomic.LoadUint64(&p.SigPending)&sigBit(sig) == 0 {
-		p.PendingInfo[sig] = info
-		atomic.OrUint64(&p.SigPending, sigBit(sig))
-	}
-	p.unlockSignals()
-	select {
-	case p.wake <- struct{}{}:
-	default:
-	}
-}
-
-func (p *Process) lockSignals() {
-	for !atomic.CompareAndSwapUint32(&p.sigLock, 0, 1) {
-		runtime.Gosched()
-	}
-}
-
-func (p *Process) unlockSignals() { atomic.StoreUint32(&p.sigLock, 0) }
-
-// dequeue takes sig off the pending set and returns its siginfo.
-func (p *Process) dequeue(sig int) SigInfo {
-	p.lockSignals()
-	defer p.unlockSignals()
-	atomic.AndUint64(&p.SigPending, ^sigBit(sig))
-	return p.PendingInfo[sig]
-}
-
-// signalArrived applies the guest's disposition to a signal.
-func (p *Process) signalArrived(info SigInfo) {
-	sig := int(info.Signo)
-	if sig < 1 || sig > NSig {
-		return
-	}
-	switch h := p.handlerOf(sig); h {
+// ignored reports whether sig would be discarded on delivery now.
+func (p *Process) ignored(sig int) bool {
+	switch p.handlerOf(sig) {
 	case sigIgn:
-		return
+		return true
 	case sigDfl:
-		act := defaultActionOf(sig)
-		if act == actIgnore || act == actContinue {
-			return
-		}
-		if atomic.LoadUint64(&p.SigMask)&sigBit(sig) != 0 {
-			p.queue(info)
-			return
-		}
-		if act == actStop {
-			stopSelf(unix.Signal(sig))
-			return
-		}
-		DieOfSignal(unix.Signal(sig))
+		a := defaultActionOf(sig)
+		return a == actIgnore || a == actContinue
+	}
+	return false
+}
+
+func (t *Thread) mask() uint64 { return atomic.LoadUint64(&t.SigMask) }
+
+// setMask changes the thread's blocked set; process-directed signals it
+// now blocks go to another thread that does not.
+func (t *Thread) setMask(m uint64) {
+	atomic.StoreUint64(&t.SigMask, m&^unblockable)
+	if t.P.sig.pending.pending()&m != 0 {
+		t.P.redistribute(t)
+	}
+}
+
+// hasDeliverable reports whether a signal awaits delivery on t.
+func (t *Thread) hasDeliverable() bool {
+	return (t.pending.pending()|t.P.sig.pending.pending())&^t.mask() != 0
+}
+
+// HasDeliverableSignal reports whether a signal awaits delivery on t
+// (pending, not blocked).
+func (t *Thread) HasDeliverableSignal() bool { return t.hasDeliverable() }
+
+// kick makes t notice a new signal soon: it leaves generated code or a
+// blocking call, or wakes from a wait of ferry's.
+func (t *Thread) kick(from *Thread) {
+	atomic.StoreUint32(&t.CPU.Interrupt, 1)
+	select {
+	case t.wake <- struct{}{}:
 	default:
-		p.queue(info)
+	}
+	if t != from && t.Tid != 0 {
+		unix.Tgkill(t.P.Pid, t.Tid, unix.SIGURG)
 	}
 }
 
-// applyUnblocked performs the default action of pending signals that the
-// guest just unblocked (handled ones stay queued for delivery).
-func (p *Process) applyUnblocked() {
-	ready := atomic.LoadUint64(&p.SigPending) &^ atomic.LoadUint64(&p.SigMask)
-	for sig := 1; sig <= NSig; sig++ {
-		if ready&sigBit(sig) != 0 && p.handlerOf(sig) == sigDfl {
-			p.signalArrived(p.dequeue(sig))
+// sendThread makes info pending for thread t (from is the sending guest
+// thread, nil for the router).
+func (t *Thread) sendThread(info SigInfo, from *Thread) {
+	sig := int(info.Signo)
+	p := t.P
+	blocked := t.mask()&sigBit(sig) != 0
+	if !blocked && p.ignored(sig) {
+		return // blocked signals stay pending: the handler may change
+	}
+	p.sig.mu.Lock()
+	t.pending.add(info)
+	p.sig.mu.Unlock()
+	if !blocked {
+		t.kick(from)
+	}
+}
+
+// sendProcess makes info pending for the process and wakes a thread that
+// will take it.
+func (p *Process) sendProcess(info SigInfo, from *Thread) {
+	sig := int(info.Signo)
+	p.sig.mu.Lock()
+	target := p.pickTarget(sig, from)
+	if target != nil && p.ignored(sig) {
+		p.sig.mu.Unlock()
+		return
+	}
+	p.sig.pending.add(info)
+	p.sig.mu.Unlock()
+	if target != nil {
+		target.kick(from)
+	}
+}
+
+// pickTarget chooses the thread for a process-directed sig, as the kernel
+// does: the sending thread if it can take it, else the main thread, else
+// any thread that does not block it (or waits for it in sigtimedwait).
+// Called with sig.mu held.
+func (p *Process) pickTarget(sig int, prefer *Thread) *Thread {
+	wants := func(t *Thread) bool {
+		return t.mask()&sigBit(sig) == 0 || atomic.LoadUint64(&t.waitSet)&sigBit(sig) != 0
+	}
+	if prefer != nil && wants(prefer) {
+		return prefer
+	}
+	p.threadsMu.Lock()
+	defer p.threadsMu.Unlock()
+	if m := p.threads[p.Pid]; m != nil && wants(m) {
+		return m
+	}
+	for _, t := range p.threads {
+		if wants(t) {
+			return t
 		}
 	}
+	return nil
 }
 
-// forwardedSignals are the host signals ferry takes over from the Go
-// runtime's default handling. Left out: SIGKILL and SIGSTOP (uncatchable),
-// the synchronous fault signals (SEGV, BUS, FPE, ILL, TRAP: they are the
-// engines' business), SIGURG (Go's preemption; ignored by default anyway),
-// SIGPROF (Go's profiler) and the two signals glibc reserves (32, 33).
-func forwardedSignals() []os.Signal {
-	var out []os.Signal
-	for s := 1; s <= NSig; s++ {
-		switch unix.Signal(s) {
-		case unix.SIGKILL, unix.SIGSTOP, unix.SIGSEGV, unix.SIGBUS, unix.SIGFPE, unix.SIGILL,
-			unix.SIGTRAP, unix.SIGURG, unix.SIGPROF, 32, 33:
-			continue
-		}
-		out = append(out, syscall.Signal(s))
-	}
-	return out
-}
-
-// ForwardHostSignals makes host signals sent to ferry act on the guest:
-// they follow the guest's dispositions instead of the Go runtime's
-// defaults (which would, for example, dump goroutines on SIGQUIT or ignore
-// SIGALRM and SIGUSR1).
-func (p *Process) ForwardHostSignals() {
-	ch := make(chan os.Signal, 64)
-	p.hostSignals = ch
-	signal.Notify(ch, forwardedSignals()...)
-	p.syncChildReaping()
-	go func() {
-		for s := range ch {
-			// os/signal does not pass the sender on: report a
-			// kill() from an unknown process.
-			if sig, ok := s.(syscall.Signal); ok {
-				p.signalArrived(SigInfo{Signo: int32(sig), Code: siUser})
+// redistribute wakes other threads for process-directed signals that t
+// blocked or left behind (t changed its mask or is ending).
+func (p *Process) redistribute(t *Thread) {
+	p.sig.mu.Lock()
+	var kick []*Thread
+	for set := p.sig.pending.pending(); set != 0; set &= set - 1 {
+		sig := bits.TrailingZeros64(set) + 1
+		p.threadsMu.Lock()
+		for _, o := range p.threads {
+			if o != t && o.mask()&sigBit(sig) == 0 {
+				kick = append(kick, o)
+				break
 			}
 		}
-	}()
-}
-
-// saNoCldWait is SA_NOCLDWAIT (same value on both architectures).
-const saNoCldWait = 0x00000002
-
-// syncChildReaping mirrors the guest's SIGCHLD setup that changes kernel
-// behaviour: with SIGCHLD ignored (or SA_NOCLDWAIT) children are reaped
-// automatically and wait4 answers ECHILD. The host kernel does that only if
-// ferry itself ignores SIGCHLD.
-func (p *Process) syncChildReaping() {
-	if p.hostSignals == nil {
-		return
+		p.threadsMu.Unlock()
 	}
-	act := &p.SigActions[unix.SIGCHLD]
-	if act.Handler == sigIgn || act.Flags&saNoCldWait != 0 {
-		signal.Ignore(unix.SIGCHLD)
-		p.reapingChildren = true
-	} else if p.reapingChildren {
-		signal.Notify(p.hostSignals, unix.SIGCHLD)
-		p.reapingChildren = false
+	p.sig.mu.Unlock()
+	for _, o := range kick {
+		o.kick(t)
 	}
 }
 
-// rawSigaction is the kernel's struct sigaction on x86-64.
-type rawSigaction struct {
-	handler, flags, restorer, mask uint64
+// takeDeliverable removes the next signal t should act on: its own before
+// the process's, lower numbers first.
+func (t *Thread) takeDeliverable(allowed uint64) (int, SigInfo, bool) {
+	p := t.P
+	p.sig.mu.Lock()
+	defer p.sig.mu.Unlock()
+	if own := t.pending.pending() & allowed; own != 0 {
+		sig := bits.TrailingZeros64(own) + 1
+		return sig, t.pending.take(sig), true
+	}
+	if shared := p.sig.pending.pending() & allowed; shared != 0 {
+		sig := bits.TrailingZeros64(shared) + 1
+		return sig, p.sig.pending.take(sig), true
+	}
+	return 0, SigInfo{}, false
 }
 
-func setHostAction(sig unix.Signal, act *rawSigaction, old *rawSigaction) {
-	unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(act)),
-		uintptr(unsafe.Pointer(old)), 8, 0, 0)
+// deliverSignals acts on t's deliverable signals: ignored ones are
+// dropped, default actions applied, and the first one with a handler gets
+// a frame (with the system call restart rules applied if restart is set).
+// It reports whether a handler frame was set up.
+func (t *Thread) deliverSignals(restart *restartInfo) bool {
+	p := t.P
+	for {
+		sig, info, ok := t.takeDeliverable(^t.mask())
+		if !ok {
+			return false
+		}
+		switch p.handlerOf(sig) {
+		case sigIgn:
+			continue
+		case sigDfl:
+			switch defaultActionOf(sig) {
+			case actIgnore, actContinue:
+				continue
+			case actStop:
+				stopSelf(unix.Signal(sig))
+				continue
+			}
+			DieOfSignal(unix.Signal(sig))
+		}
+		if restart != nil {
+			t.applyRestart(sig, restart)
+		}
+		if !t.deliver(sig, info, false) {
+			// No room for the frame: the kernel kills with SIGSEGV.
+			DieOfSignal(unix.SIGSEGV)
+		}
+		return true
+	}
+}
+
+// applyRestart sets the result of an interrupted system call before a
+// handler's frame saves the registers (arch/arm64/kernel/signal.c).
+func (t *Thread) applyRestart(sig int, r *restartInfo) {
+	cpu := &t.CPU
+	again := false
+	switch r.code {
+	case errRestartNoIntr:
+		again = true
+	case errRestartSys:
+		again = atomic.LoadUint64(&t.P.SigActions[sig].Flags)&saRestart != 0
+	}
+	if again {
+		cpu.PC -= 4
+		cpu.X[0] = r.origX0
+	} else {
+		cpu.X[0] = uint64(errno(unix.EINTR))
+	}
 }
 
 // DieOfSignal ends ferry the way the guest would end: killed by sig, so
 // that the parent's wait status (and a shell's $?, 128+sig) is the same.
-// The Go runtime's handler is replaced by the default action first.
+// ferry's handler is replaced by the default action first.
 func DieOfSignal(sig unix.Signal) {
 	runtime.LockOSThread()
 	setHostAction(sig, &rawSigaction{handler: sigDfl}, nil)
@@ -242,14 +379,13 @@ func DieOfSignal(sig unix.Signal) {
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, sigUnblock, uintptr(unsafe.Pointer(&set)), 0, 8, 0, 0)
 	unix.Tgkill(unix.Getpid(), unix.Gettid(), sig)
 	// The signal is delivered when the kernel returns to this thread; if
-	// some other thread blocks it and it is somehow still pending, do not
-	// return to the guest.
+	// it is somehow still pending, do not return to the guest.
 	time.Sleep(100 * time.Millisecond)
 	os.Exit(128 + int(sig))
 }
 
 // stopSelf stops the process with sig's default action (job control),
-// then restores the Go runtime's handler once the process is continued.
+// then restores ferry's handler once the process is continued.
 func stopSelf(sig unix.Signal) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
@@ -264,9 +400,52 @@ func stopSelf(sig unix.Signal) {
 	setHostAction(sig, &old, nil)
 }
 
+// saNoCldWait is SA_NOCLDWAIT (same value on both architectures).
+const saNoCldWait = 0x00000002
+
+// childrenReaped reports whether the guest's SIGCHLD setup makes the
+// kernel reap its children (SIG_IGN or SA_NOCLDWAIT): wait4 then answers
+// ECHILD.
+func (p *Process) childrenReaped() bool {
+	act := &p.SigActions[unix.SIGCHLD]
+	return atomic.LoadUint64(&act.Handler) == sigIgn || atomic.LoadUint64(&act.Flags)&saNoCldWait != 0
+}
+
+// syncChildReaping mirrors the guest's SIGCHLD setup on the host, where it
+// changes what the kernel does with exited children.
+func (p *Process) syncChildReaping() {
+	if hostSignals.process != p {
+		return
+	}
+	p.sig.mu.Lock()
+	defer p.sig.mu.Unlock()
+	reap := p.childrenReaped()
+	if reap == p.sig.reaping {
+		return
+	}
+	p.sig.reaping = reap
+	if reap {
+		setHostAction(unix.SIGCHLD, &rawSigaction{handler: sigIgn}, nil)
+	} else {
+		a := hostSignals.action
+		setHostAction(unix.SIGCHLD, &a, nil)
+	}
+}
+
+// rawSigaction is the kernel's struct sigaction on x86-64.
+type rawSigaction struct {
+	handler, flags, restorer, mask uint64
+}
+
+func setHostAction(sig unix.Signal, act *rawSigaction, old *rawSigaction) {
+	unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(act)),
+		uintptr(unsafe.Pointer(old)), 8, 0, 0)
+}
+
 const sigactionSize = 32
 
-func (p *Process) sysRtSigaction(a *[6]uint64) int64 {
+func (t *Thread) sysRtSigaction(a *[6]uint64) int64 {
+	p := t.P
 	sig := int(int32(a[0]))
 	if a[3] != 8 || sig < 1 || sig > NSig {
 		return errno(unix.EINVAL)
@@ -284,41 +463,56 @@ func (p *Process) sysRtSigaction(a *[6]uint64) int64 {
 		next = SigAction{Handler: le.Uint64(b[0:]), Flags: le.Uint64(b[8:]),
 			Restorer: le.Uint64(b[16:]), Mask: le.Uint64(b[24:]) &^ unblockable}
 	}
-	if a[2] != 0 {
-		old := p.SigActions[sig]
+	r := p.swapSigaction(sig, a[1] != 0, next, a[2])
+	if r == 0 && a[1] != 0 && sig == int(unix.SIGCHLD) {
+		p.syncChildReaping()
+	}
+	return r
+}
+
+// swapSigaction stores the old action at oldPtr (if not 0) and installs
+// next (if set), one sigaction at a time.
+func (p *Process) swapSigaction(sig int, set bool, next SigAction, oldPtr uint64) int64 {
+	p.sig.mu.Lock()
+	defer p.sig.mu.Unlock()
+	cur := &p.SigActions[sig]
+	if oldPtr != 0 {
 		var b [sigactionSize]byte
 		le := binary.LittleEndian
-		le.PutUint64(b[0:], old.Handler)
-		le.PutUint64(b[8:], old.Flags)
-		le.PutUint64(b[16:], old.Restorer)
-		le.PutUint64(b[24:], old.Mask)
-		if r := p.copyOut(a[2], b[:]); r != 0 {
+		le.PutUint64(b[0:], atomic.LoadUint64(&cur.Handler))
+		le.PutUint64(b[8:], atomic.LoadUint64(&cur.Flags))
+		le.PutUint64(b[16:], atomic.LoadUint64(&cur.Restorer))
+		le.PutUint64(b[24:], atomic.LoadUint64(&cur.Mask))
+		if r := p.copyOut(oldPtr, b[:]); r != 0 {
 			return r
 		}
 	}
-	if a[1] != 0 {
-		cur := &p.SigActions[sig]
-		atomic.StoreUint64(&cur.Flags, next.Flags)
-		atomic.StoreUint64(&cur.Restorer, next.Restorer)
-		atomic.StoreUint64(&cur.Mask, next.Mask)
-		atomic.StoreUint64(&cur.Handler, next.Handler)
-		if sig == int(unix.SIGCHLD) {
-			p.syncChildReaping()
+	if !set {
+		return 0
+	}
+	atomic.StoreUint64(&cur.Flags, next.Flags)
+	atomic.StoreUint64(&cur.Restorer, next.Restorer)
+	atomic.StoreUint64(&cur.Mask, next.Mask)
+	atomic.StoreUint64(&cur.Handler, next.Handler)
+	// POSIX: ignoring a signal discards it where it is pending.
+	if p.ignored(sig) {
+		p.sig.pending.discard(sig)
+		p.threadsMu.Lock()
+		for _, o := range p.threads {
+			o.pending.discard(sig)
 		}
-		// POSIX: ignoring a signal discards it if pending.
-		if next.Handler == sigIgn || next.Handler == sigDfl && defaultActionOf(sig) == actIgnore {
-			atomic.AndUint64(&p.SigPending, ^sigBit(sig))
-		}
+		p.threadsMu.Unlock()
 	}
 	return 0
 }
 
-func (p *Process) sysRtSigprocmask(a *[6]uint64) int64 {
+func (t *Thread) sysRtSigprocmask(a *[6]uint64) int64 {
+	p := t.P
 	how, setPtr, oldPtr := a[0], a[1], a[2]
 	if a[3] != 8 {
 		return errno(unix.EINVAL)
 	}
-	old := atomic.LoadUint64(&p.SigMask)
+	old := t.mask()
 	var set uint64
 	if setPtr != 0 {
 		b, ok := p.copyIn(setPtr, 8)
@@ -347,50 +541,76 @@ func (p *Process) sysRtSigprocmask(a *[6]uint64) int64 {
 		case sigSetmask:
 			next = set
 		}
-		atomic.StoreUint64(&p.SigMask, next&^unblockable)
-		p.applyUnblocked()
+		t.setMask(next)
 	}
 	return 0
 }
 
-// sysRtSigsuspend replaces the mask and waits for a signal that has a
-// handler (or kills the process). It always fails with EINTR; the
-// handler's frame saves the mask from before the call, so rt_sigreturn
-// restores it, as Linux does.
-func (p *Process) sysRtSigsuspend(a *[6]uint64) int64 {
-	if a[1] != 8 {
-		return errno(unix.EINVAL)
+// beginSuspend installs a temporary mask for the duration of a call
+// (rt_sigsuspend, ppoll, pselect6, epoll_pwait); endSuspend, or the frame
+// of the handler that interrupts the call, restores the old one.
+func (t *Thread) beginSuspend(mask uint64) {
+	t.SuspendMask, t.SuspendActive = t.mask(), true
+	t.setMask(mask)
+}
+
+// endSuspend restores the mask a call replaced if no handler frame took
+// it over.
+func (t *Thread) endSuspend() {
+	if t.SuspendActive {
+		t.SuspendActive = false
+		t.setMask(t.SuspendMask)
 	}
-	b, ok := p.copyIn(a[0], 8)
+}
+
+// guestSigset reads a sigset_t argument of size bytes (which must be 8).
+func (t *Thread) guestSigset(addr, size uint64) (uint64, int64) {
+	if size != 8 {
+		return 0, errno(unix.EINVAL)
+	}
+	b, ok := t.P.copyIn(addr, 8)
 	if !ok {
-		return errno(unix.EFAULT)
+		return 0, errno(unix.EFAULT)
 	}
-	p.SuspendMask, p.SuspendActive = atomic.LoadUint64(&p.SigMask), true
-	atomic.StoreUint64(&p.SigMask, binary.LittleEndian.Uint64(b)&^unblockable)
-	wake := p.wake
-	for {
-		p.applyUnblocked()
-		if p.HasDeliverableSignal() {
-			return errno(unix.EINTR)
-		}
-		<-wake
+	return binary.LittleEndian.Uint64(b), 0
+}
+
+// waitForSignal blocks until something is queued for t (or the deadline).
+func (t *Thread) waitForSignal(deadline <-chan time.Time) bool {
+	select {
+	case <-t.wake:
+		return true
+	case <-deadline:
+		return false
 	}
+}
+
+// sysRtSigsuspend replaces the mask and waits for a signal that runs a
+// handler or kills the process: ERESTARTNOHAND, so a signal that is only
+// discarded restarts it, as on Linux.
+func (t *Thread) sysRtSigsuspend(a *[6]uint64) int64 {
+	set, r := t.guestSigset(a[0], a[1])
+	if r != 0 {
+		return r
+	}
+	t.beginSuspend(set)
+	for !t.hasDeliverable() {
+		t.waitForSignal(nil)
+	}
+	return -errRestartNoHand
 }
 
 // sysRtSigtimedwait takes a pending signal out of set (which the guest
 // normally blocks) without running a handler, waiting up to the timeout.
-func (p *Process) sysRtSigtimedwait(a *[6]uint64) int64 {
-	if a[3] != 8 {
-		return errno(unix.EINVAL)
+func (t *Thread) sysRtSigtimedwait(a *[6]uint64) int64 {
+	set, r := t.guestSigset(a[0], a[3])
+	if r != 0 {
+		return r
 	}
-	b, ok := p.copyIn(a[0], 8)
-	if !ok {
-		return errno(unix.EFAULT)
-	}
-	set := binary.LittleEndian.Uint64(b) &^ unblockable
+	set &^= unblockable
 	var deadline <-chan time.Time
 	if a[2] != 0 {
-		ts, ok := p.copyIn(a[2], 16)
+		ts, ok := t.P.copyIn(a[2], 16)
 		if !ok {
 			return errno(unix.EFAULT)
 		}
@@ -400,52 +620,41 @@ func (p *Process) sysRtSigtimedwait(a *[6]uint64) int64 {
 		}
 		deadline = time.After(time.Duration(sec)*time.Second + time.Duration(nsec))
 	}
-	wake := p.wake
+	atomic.StoreUint64(&t.waitSet, set)
+	defer atomic.StoreUint64(&t.waitSet, 0)
 	for {
-		if ready := atomic.LoadUint64(&p.SigPending) & set; ready != 0 {
-			sig := bits.TrailingZeros64(ready) + 1
-			info := p.dequeue(sig)
+		if sig, info, ok := t.takeDeliverable(set); ok {
 			if a[1] != 0 {
-				if r := p.copyOut(a[1], encodeSiginfo(info)); r != 0 {
+				var b [siginfoSize]byte
+				info.encode(b[:])
+				if r := t.P.copyOut(a[1], b[:]); r != 0 {
 					return r
 				}
 			}
 			return int64(sig)
 		}
-		if p.HasDeliverableSignal() {
-			return errno(unix.EINTR)
+		if t.hasDeliverable() {
+			return -errRestartNoHand
 		}
-		select {
-		case <-wake:
-		case <-deadline:
+		if !t.waitForSignal(deadline) {
 			return errno(unix.EAGAIN)
 		}
 	}
 }
 
-// encodeSiginfo lays out a siginfo_t (128 bytes) for a kill-style signal.
-func encodeSiginfo(info SigInfo) []byte {
-	b := make([]byte, siginfoSize)
-	le := binary.LittleEndian
-	le.PutUint32(b[0:], uint32(info.Signo))
-	le.PutUint32(b[8:], uint32(info.Code))
-	le.PutUint32(b[16:], info.Pid)
-	le.PutUint32(b[20:], info.Uid)
-	return b
-}
-
-func (p *Process) sysRtSigpending(a *[6]uint64) int64 {
-	if a[1] != 8 {
+func (t *Thread) sysRtSigpending(a *[6]uint64) int64 {
+	if a[1] > 8 {
 		return errno(unix.EINVAL)
 	}
 	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], atomic.LoadUint64(&p.SigPending)&atomic.LoadUint64(&p.SigMask))
-	return p.copyOut(a[0], b[:])
+	binary.LittleEndian.PutUint64(b[:], (t.pending.pending()|t.P.sig.pending.pending())&t.mask())
+	return t.P.copyOut(a[0], b[:a[1]])
 }
 
 // sysSigaltstack records the alternate signal stack (stack_t: sp, int
 // flags, size), validating it like the kernel.
-func (p *Process) sysSigaltstack(a *[6]uint64) int64 {
+func (t *Thread) sysSigaltstack(a *[6]uint64) int64 {
+	p := t.P
 	le := binary.LittleEndian
 	var next AltStack
 	if a[0] != 0 {
@@ -458,6 +667,9 @@ func (p *Process) sysSigaltstack(a *[6]uint64) int64 {
 		if mode != 0 && mode != ssOnStack && mode != ssDisable {
 			return errno(unix.EINVAL)
 		}
+		if t.onAltStack(t.CPU.X[31]) {
+			return errno(unix.EPERM)
+		}
 		if mode == ssDisable {
 			next = AltStack{Flags: ssDisable}
 		} else if next.Size < minSigStkSize {
@@ -465,57 +677,165 @@ func (p *Process) sysSigaltstack(a *[6]uint64) int64 {
 		}
 	}
 	if a[1] != 0 {
-		old := p.AltStack
+		old := t.AltStack
+		flags := uint32(old.Flags)
 		if old.Size == 0 {
-			old.Flags = ssDisable
+			flags = ssDisable
+		} else if t.onAltStack(t.CPU.X[31]) {
+			flags |= ssOnStack
 		}
 		var b [24]byte
 		le.PutUint64(b[0:], old.SP)
-		le.PutUint32(b[8:], uint32(old.Flags))
+		le.PutUint32(b[8:], flags)
 		le.PutUint64(b[16:], old.Size)
 		if r := p.copyOut(a[1], b[:]); r != 0 {
 			return r
 		}
 	}
 	if a[0] != 0 {
-		p.AltStack = next
+		t.AltStack = next
 	}
 	return 0
 }
 
-// signalSelf handles a kill (code SI_USER) or tkill/tgkill (SI_TKILL)
-// aimed at the guest itself.
-func (p *Process) signalSelf(sig int, code int32) int64 {
-	if sig < 0 || sig > NSig {
-		return errno(unix.EINVAL)
-	}
+// signalProcess handles a signal the guest sends to its own process.
+func (t *Thread) signalProcess(info SigInfo) int64 {
+	sig := int(info.Signo)
 	switch unix.Signal(sig) {
 	case 0:
 		return 0
 	case unix.SIGKILL, unix.SIGSTOP:
-		return host(unix.SYS_KILL, uint64(p.Pid), uint64(sig))
+		return host(unix.SYS_KILL, uint64(t.P.Pid), uint64(sig))
 	}
-	p.signalArrived(p.selfInfo(sig, code))
+	t.P.sendProcess(info, t)
 	return 0
 }
 
-func (p *Process) sysKill(a *[6]uint64) int64 {
-	if int32(a[0]) == int32(p.Pid) {
-		return p.signalSelf(int(int32(a[1])), siUser)
+// signalThread handles a signal the guest sends to one of its threads.
+func (t *Thread) signalThread(target *Thread, info SigInfo) int64 {
+	sig := int(info.Signo)
+	switch unix.Signal(sig) {
+	case 0:
+		return 0
+	case unix.SIGKILL, unix.SIGSTOP:
+		return host(unix.SYS_TGKILL, uint64(t.P.Pid), uint64(target.Tid), uint64(sig))
+	}
+	target.sendThread(info, t)
+	return 0
+}
+
+func validSignal(sig int) bool { return sig >= 0 && sig <= NSig }
+
+func (t *Thread) sysKill(a *[6]uint64) int64 {
+	sig := int(int32(a[1]))
+	if int32(a[0]) == int32(t.P.Pid) {
+		if !validSignal(sig) {
+			return errno(unix.EINVAL)
+		}
+		return t.signalProcess(t.selfInfo(sig, siUser))
 	}
 	return host(unix.SYS_KILL, a[0], a[1])
 }
 
-func (p *Process) sysTkill(a *[6]uint64) int64 {
-	if int32(a[0]) == int32(p.Pid) {
-		return p.signalSelf(int(int32(a[1])), siTkill)
+func (t *Thread) sysTkill(a *[6]uint64) int64 {
+	sig := int(int32(a[1]))
+	if target := t.P.thread(int(int32(a[0]))); target != nil {
+		if !validSignal(sig) {
+			return errno(unix.EINVAL)
+		}
+		return t.signalThread(target, t.selfInfo(sig, siTkill))
 	}
-	return host(unix.SYS_TKILL, a[0], a[1])
+	return t.foreignTid(int32(a[0]), func() int64 { return host(unix.SYS_TKILL, a[0], a[1]) })
 }
 
-func (p *Process) sysTgkill(a *[6]uint64) int64 {
-	if int32(a[0]) == int32(p.Pid) && int32(a[1]) == int32(p.Pid) {
-		return p.signalSelf(int(int32(a[2])), siTkill)
+func (t *Thread) sysTgkill(a *[6]uint64) int64 {
+	sig := int(int32(a[2]))
+	if int32(a[0]) == int32(t.P.Pid) {
+		target := t.P.thread(int(int32(a[1])))
+		if target == nil {
+			return errno(unix.ESRCH)
+		}
+		if !validSignal(sig) {
+			return errno(unix.EINVAL)
+		}
+		return t.signalThread(target, t.selfInfo(sig, siTkill))
 	}
 	return host(unix.SYS_TGKILL, a[0], a[1], a[2])
+}
+
+// foreignTid forwards a tid-addressed call to the host unless the tid is
+// one of ferry's own host threads that is not a guest thread (which the
+// guest must not be able to reach).
+func (t *Thread) foreignTid(tid int32, call func() int64) int64 {
+	if tid <= 0 {
+		return errno(unix.EINVAL)
+	}
+	if _, err := os.Stat("/proc/self/task/" + itoa(int(tid))); err == nil {
+		return errno(unix.ESRCH)
+	}
+	return call()
+}
+
+// queuedInfo reads the siginfo a guest passes to rt_sigqueueinfo; like
+// the kernel, it refuses to let the caller pose as the kernel or as kill.
+func (t *Thread) queuedInfo(sig int, addr uint64, target int) (SigInfo, int64) {
+	b, ok := t.P.copyIn(addr, siginfoSize)
+	if !ok {
+		return SigInfo{}, errno(unix.EFAULT)
+	}
+	var info SigInfo
+	info.decode(b)
+	info.Signo = int32(sig)
+	if (info.Code >= 0 || info.Code == siTkill) && target != t.P.Pid {
+		return SigInfo{}, errno(unix.EPERM)
+	}
+	return info, 0
+}
+
+func (t *Thread) sysRtSigqueueinfo(a *[6]uint64) int64 {
+	pid, sig := int(int32(a[0])), int(int32(a[1]))
+	if pid != t.P.Pid {
+		return host(unix.SYS_RT_SIGQUEUEINFO, a[0], a[1], a[2])
+	}
+	if !validSignal(sig) || sig == 0 {
+		return errno(unix.EINVAL)
+	}
+	info, r := t.queuedInfo(sig, a[2], pid)
+	if r != 0 {
+		return r
+	}
+	return t.signalProcess(info)
+}
+
+func (t *Thread) sysRtTgsigqueueinfo(a *[6]uint64) int64 {
+	pid, tid, sig := int(int32(a[0])), int(int32(a[1])), int(int32(a[2]))
+	if pid != t.P.Pid {
+		return host(unix.SYS_RT_TGSIGQUEUEINFO, a[0], a[1], a[2], a[3])
+	}
+	target := t.P.thread(tid)
+	if target == nil {
+		return errno(unix.ESRCH)
+	}
+	if !validSignal(sig) || sig == 0 {
+		return errno(unix.EINVAL)
+	}
+	info, r := t.queuedInfo(sig, a[3], pid)
+	if r != 0 {
+		return r
+	}
+	return t.signalThread(target, info)
+}
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			break
+		}
+	}
+	return string(b[i:])
 }

@@ -101,7 +101,7 @@ type Engine struct {
 }
 
 // New returns a JIT engine fetching blocks from tr.
-func New(tr backend.Translator) (backend.Engine, error) {
+func New(tr backend.Translator) (*Engine, error) {
 	return newEngine(tr, defaultCacheSize)
 }
 

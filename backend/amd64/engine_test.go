@@ -49,7 +49,7 @@ func countdown() blockSet {
 }
 
 // runToExit calls Run until it returns something other than ExitBudget.
-func runToExit(e backend.Engine, c *ir.CPU) (ir.ExitReason, int) {
+func runToExit(e backend.SingleThreaded, c *ir.CPU) (ir.ExitReason, int) {
 	budgets := 0
 	for {
 		r := e.Run(c)
@@ -298,7 +298,7 @@ func BenchmarkLoop(b *testing.B) {
 	for _, eng := range []string{"jit", "interp"} {
 		b.Run(eng, func(b *testing.B) {
 			bs := countdown()
-			var e backend.Engine
+			var e backend.SingleThreaded
 			if eng == "jit" {
 				e, _ = New(bs.translate)
 			} else {

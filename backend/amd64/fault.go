@@ -149,3 +149,7 @@ func (e *Engine) faultPC(rip uintptr) (uint64, bool) {
 	}
 	return pc, true
 }
+
+// CodeRange is the host address range that holds generated code (the
+// arena); empty until the first engine exists.
+func CodeRange() (lo, hi uintptr) { return arenaLo, arenaHi }

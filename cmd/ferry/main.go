@@ -26,8 +26,6 @@ import (
 	"ferry/elfload"
 	"ferry/ir"
 	"ferry/syscalls"
-
-	"golang.org/x/sys/unix"
 )
 
 // version is ferry's release name; builds may override it with
@@ -190,14 +188,15 @@ func runProgram(opts options, argv []string, stderr io.Writer) (status int) {
 	if err != nil {
 		return loadFailure(stderr, err)
 	}
-	proc.Inherit(opts.inherited)
 	if err := proc.SetupSigreturnTrampoline(); err != nil {
 		fmt.Fprintf(stderr, "ferry: cannot map the signal return trampoline: %v\n", err)
 		return exitInternal
 	}
-	cpu := &ir.CPU{PC: img.Entry}
+	cpu := ir.CPU{PC: img.Entry}
 	cpu.X[31] = stack.SP
-	return startGuest(opts, proc, cpu, stderr)
+	main := proc.NewMainThread(cpu)
+	main.Inherit(opts.inherited)
+	return startGuest(opts, proc, main, stderr)
 }
 
 // resumeForkedGuest continues a guest that a parent ferry forked (see
@@ -211,22 +210,24 @@ func resumeForkedGuest(opts options, spec string, stderr io.Writer) (status int)
 		fmt.Fprintf(stderr, "ferry: invalid -%s %q\n", restoreFlag, spec)
 		return exitUsage
 	}
-	proc, cpu, err := syscalls.RestoreFork(fd, base)
+	proc, main, err := syscalls.RestoreFork(fd, base)
 	if err != nil {
 		fmt.Fprintf(stderr, "ferry: fork: %v\n", err)
 		return exitInternal
 	}
-	return startGuest(opts, proc, cpu, stderr)
+	return startGuest(opts, proc, main, stderr)
 }
 
-// startGuest wires proc to a new engine and the host, and runs the guest.
-func startGuest(opts options, proc *syscalls.Process, cpu *ir.CPU, stderr io.Writer) int {
+// startGuest wires proc to a new engine and the host, and runs the guest
+// from its main thread. The guest's end ends ferry (Process.Exit); this
+// returns only if the engine cannot start.
+func startGuest(opts options, proc *syscalls.Process, main *syscalls.Thread, stderr io.Writer) int {
 	eng, err := engineFactories[opts.engine](lift.Translate)
 	if err != nil {
 		fmt.Fprintf(stderr, "ferry: cannot start the %s engine: %v\n", opts.engine, err)
 		return exitInternal
 	}
-	proc.OnCodeUnmap = eng.Invalidate
+	proc.Engine = eng
 	if counter, ok := eng.(interface{ CountRetired(bool) }); ok && opts.stats {
 		counter.CountRetired(true)
 	}
@@ -240,21 +241,20 @@ func startGuest(opts options, proc *syscalls.Process, cpu *ir.CPU, stderr io.Wri
 	proc.Strace = opts.strace
 	proc.Debug = opts.debug
 	proc.Log = stderr
-	proc.ForwardHostSignals()
 	start := time.Now()
-	status := runGuest(cpu, eng, proc, stderr)
 	if opts.stats {
-		printStats(stderr, opts.engine, cpu, time.Since(start))
+		proc.OnExit = func(int) { printStats(stderr, opts.engine, proc.Retired(), time.Since(start)) }
 	}
-	return status
+	main.Start()
+	return 0
 }
 
 // printStats reports how much guest code ran. The count covers blocks run
 // to their end, so it is exact for programs that exit normally.
-func printStats(w io.Writer, engine string, cpu *ir.CPU, wall time.Duration) {
+func printStats(w io.Writer, engine string, retired uint64, wall time.Duration) {
 	secs := wall.Seconds()
 	fmt.Fprintf(w, "ferry: stats: engine %s, guest instructions: %d, %.3fs, %.1f M guest instructions/s\n",
-		engine, cpu.Retired, secs, float64(cpu.Retired)/secs/1e6)
+		engine, retired, secs, float64(retired)/secs/1e6)
 }
 
 // recoverInternalError turns a Go panic into one "ferry: internal error"
@@ -292,51 +292,4 @@ func loadFailure(stderr io.Writer, err error) int {
 		return le.ExitStatus()
 	}
 	return exitCannotExecute
-}
-
-// engine is what the runtime loop needs from backend.Engine.
-type engine interface {
-	Run(cpu *ir.CPU) ir.ExitReason
-}
-
-// runGuest is the dispatcher: it runs guest code until the guest needs the
-// runtime, and returns the guest's exit status. Pending signals are
-// delivered whenever the guest comes back here (at the latest after a time
-// slice). A crash the guest has no handler for ends ferry with the signal the
-// kernel would have killed the guest with.
-func runGuest(cpu *ir.CPU, eng engine, proc *syscalls.Process, stderr io.Writer) int {
-	for {
-		switch reason := eng.Run(cpu); reason {
-		case ir.ExitSyscall:
-			if exited, status := proc.Handle(cpu); exited {
-				return status
-			}
-		case ir.ExitBudget, ir.ExitNone, ir.ExitChain, ir.ExitIndirect:
-			// Time slice over (or an engine-internal exit): a safe point
-			// for the Go runtime; resume at cpu.PC.
-		case ir.ExitUndefined:
-			info := syscalls.SigInfo{Signo: int32(unix.SIGILL), Code: syscalls.ILL_ILLOPC, Addr: cpu.PC}
-			if !proc.DeliverFault(cpu, info) {
-				fmt.Fprintf(stderr, "ferry: illegal instruction at %#x: %08x\n", cpu.PC, uint32(cpu.ExitInfo))
-				syscalls.DieOfSignal(unix.SIGILL)
-			}
-		case ir.ExitBreakpoint:
-			info := syscalls.SigInfo{Signo: int32(unix.SIGTRAP), Code: syscalls.TRAP_BRKPT, Addr: cpu.PC}
-			if !proc.DeliverFault(cpu, info) {
-				fmt.Fprintf(stderr, "ferry: breakpoint (brk #%#x) at %#x\n", cpu.ExitInfo, cpu.PC)
-				syscalls.DieOfSignal(unix.SIGTRAP)
-			}
-		case ir.ExitFault:
-			info := syscalls.SigInfo{Signo: int32(unix.SIGSEGV), Code: proc.SegvCode(cpu.ExitInfo), Addr: cpu.ExitInfo}
-			if !proc.DeliverFault(cpu, info) {
-				fmt.Fprintf(stderr, "ferry: segmentation fault at %#x (pc %#x)\n", cpu.ExitInfo, cpu.PC)
-				syscalls.DieOfSignal(unix.SIGSEGV)
-			}
-		default:
-			panic(fmt.Sprintf("engine returned unknown exit reason %d at pc %#x", reason, cpu.PC))
-		}
-		if proc.HasDeliverableSignal() {
-			proc.DeliverPending(cpu)
-		}
-	}
 }

@@ -32,7 +32,7 @@ type Engine struct {
 }
 
 // New returns an interpreter that fetches blocks from tr.
-func New(tr backend.Translator) backend.Engine {
+func New(tr backend.Translator) *Engine {
 	return &Engine{tr: tr, cache: make(map[uint64]*ir.Block)}
 }
 
