@@ -242,7 +242,9 @@ func startGuest(opts options, proc *syscalls.Process, cpu *ir.CPU, stderr io.Wri
 	proc.Log = stderr
 	proc.ForwardHostSignals()
 	start := time.Now()
-	status := runGuest(cpu, eng, proc, stderr)
+	runner := eng.NewRunner()
+	defer runner.Close()
+	status := runGuest(cpu, runner, proc, stderr)
 	if opts.stats {
 		printStats(stderr, opts.engine, cpu, time.Since(start))
 	}
@@ -294,7 +296,7 @@ func loadFailure(stderr io.Writer, err error) int {
 	return exitCannotExecute
 }
 
-// engine is what the runtime loop needs from backend.Engine.
+// engine is what the runtime loop needs from a backend.Runner.
 type engine interface {
 	Run(cpu *ir.CPU) ir.ExitReason
 }
@@ -311,9 +313,9 @@ func runGuest(cpu *ir.CPU, eng engine, proc *syscalls.Process, stderr io.Writer)
 			if exited, status := proc.Handle(cpu); exited {
 				return status
 			}
-		case ir.ExitBudget, ir.ExitNone, ir.ExitChain, ir.ExitIndirect:
-			// Time slice over (or an engine-internal exit): a safe point
-			// for the Go runtime; resume at cpu.PC.
+		case ir.ExitBudget:
+			// Time slice over: a safe point for the Go runtime; resume
+			// at cpu.PC.
 		case ir.ExitUndefined:
 			info := syscalls.SigInfo{Signo: int32(unix.SIGILL), Code: syscalls.ILL_ILLOPC, Addr: cpu.PC}
 			if !proc.DeliverFault(cpu, info) {
