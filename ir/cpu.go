@@ -27,14 +27,17 @@ type CPU struct {
 	ExclVal  [2]uint64
 
 	// Engine ↔ dispatcher words; not guest visible.
-	Exit      uint64 // ExitReason of the last return to the dispatcher
-	ExitInfo  uint64 // reason-specific detail (trap word, fault address…)
-	Budget    int64  // blocks left before the JIT must return to Go (GC safe point)
-	ChainSite uint64 // engine-specific: which patchable jump missed its target
-	// Interrupt is set (atomically, from any thread) when a signal awaits
-	// this thread: engines leave with ExitBudget soon after, and a blocking
-	// system call the thread is about to enter returns EINTR instead.
+	Exit     uint64 // ExitReason of the last return to the dispatcher
+	ExitInfo uint64 // reason-specific detail (trap word, fault address…)
+	Budget   int64  // blocks left in the time slice (see backend.Runner.Run)
+	// Interrupt, when non-zero, makes the engine return ExitBudget at its
+	// next return to the dispatcher. Other goroutines set it atomically;
+	// the runtime clears it.
 	Interrupt uint32
+	ChainSite uint64 // engine-specific: which patchable jump missed its target
+	// IndirectTable is engine-specific: the JIT keeps here the host
+	// address of the running thread's indirect-branch table.
+	IndirectTable uint64
 	// Retired counts guest instructions executed, block by block (the
 	// interpreter counts a block when it completes, the JIT when it
 	// starts, so they differ only for blocks left by a fault). Statistics
@@ -52,30 +55,33 @@ const (
 	ExitUndefined             // unallocated/unsupported encoding at PC; ExitInfo = the word
 	ExitBreakpoint            // BRK #imm at PC; ExitInfo = imm
 	ExitFault                 // memory fault at PC; ExitInfo = fault address
-	ExitBudget                // time slice over; resume at PC
-	ExitChain                 // JIT: direct jump at ChainSite wants patching to PC's block
-	ExitIndirect              // JIT: indirect branch to PC needs a lookup
+	ExitBudget                // time slice over (or cpu.Interrupt set); resume at PC
 	ExitHalt                  // guest asked to stop (reserved for the runtime)
 )
 
+// Engines may use exit reasons of their own between generated code and
+// their dispatcher; they start here and never reach the runtime.
+const ExitEnginePrivate ExitReason = 0x100
+
 // Field offsets of CPU used by generated code.
 var (
-	OffX        = unsafe.Offsetof(CPU{}.X)
-	OffPC       = unsafe.Offsetof(CPU{}.PC)
-	OffNZCV     = unsafe.Offsetof(CPU{}.NZCV)
-	OffV        = unsafe.Offsetof(CPU{}.V)
-	OffFPCR     = unsafe.Offsetof(CPU{}.FPCR)
-	OffFPSR     = unsafe.Offsetof(CPU{}.FPSR)
-	OffTPIDR    = unsafe.Offsetof(CPU{}.TPIDR)
-	OffExclAddr = unsafe.Offsetof(CPU{}.ExclAddr)
-	OffExclSize = unsafe.Offsetof(CPU{}.ExclSize)
-	OffExclVal  = unsafe.Offsetof(CPU{}.ExclVal)
-	OffExit     = unsafe.Offsetof(CPU{}.Exit)
-	OffExitInfo = unsafe.Offsetof(CPU{}.ExitInfo)
-	OffBudget   = unsafe.Offsetof(CPU{}.Budget)
-	OffChain    = unsafe.Offsetof(CPU{}.ChainSite)
-	OffRetired  = unsafe.Offsetof(CPU{}.Retired)
-	OffScratch  = unsafe.Offsetof(CPU{}.Scratch)
+	OffX             = unsafe.Offsetof(CPU{}.X)
+	OffPC            = unsafe.Offsetof(CPU{}.PC)
+	OffNZCV          = unsafe.Offsetof(CPU{}.NZCV)
+	OffV             = unsafe.Offsetof(CPU{}.V)
+	OffFPCR          = unsafe.Offsetof(CPU{}.FPCR)
+	OffFPSR          = unsafe.Offsetof(CPU{}.FPSR)
+	OffTPIDR         = unsafe.Offsetof(CPU{}.TPIDR)
+	OffExclAddr      = unsafe.Offsetof(CPU{}.ExclAddr)
+	OffExclSize      = unsafe.Offsetof(CPU{}.ExclSize)
+	OffExclVal       = unsafe.Offsetof(CPU{}.ExclVal)
+	OffExit          = unsafe.Offsetof(CPU{}.Exit)
+	OffExitInfo      = unsafe.Offsetof(CPU{}.ExitInfo)
+	OffBudget        = unsafe.Offsetof(CPU{}.Budget)
+	OffChain         = unsafe.Offsetof(CPU{}.ChainSite)
+	OffIndirectTable = unsafe.Offsetof(CPU{}.IndirectTable)
+	OffRetired       = unsafe.Offsetof(CPU{}.Retired)
+	OffScratch       = unsafe.Offsetof(CPU{}.Scratch)
 )
 
 // SysReg names the system registers the IR can read or write directly.

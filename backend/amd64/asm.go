@@ -140,12 +140,17 @@ func (a *assembler) jump(as obj.As, target *obj.Prog) *obj.Prog {
 	return p
 }
 
-// longJump emits a 5-byte "JMP rel32" with a zero displacement and returns
-// its first byte's Prog; the caller fills the displacement after assembly.
-// It is spelled as raw bytes because golang-asm shortens a branch to a
-// near label to 2 bytes, and chained jumps must always have room for a
-// 32-bit displacement.
-func (a *assembler) longJump() *obj.Prog {
+// patchableJump emits a 5-byte "JMP rel32" with a zero displacement,
+// preceded by up to 3 bytes of NOP padding so that the displacement starts
+// at a 4-byte aligned offset, and returns the Prog of the JMP's first byte;
+// the caller fills the displacement after assembly. The JMP is spelled as
+// raw bytes because golang-asm shortens a branch to a near label to 2
+// bytes, and chained jumps must always have room for a 32-bit
+// displacement.
+func (a *assembler) patchableJump() *obj.Prog {
+	pad := a.prog(obj.APCALIGN)
+	pad.From = imm(4)
+	pad.To = imm(1) // align the byte after the opcode
 	p := a.op1src(x86.ABYTE, imm(0xe9))
 	for i := 0; i < 4; i++ {
 		a.op1src(x86.ABYTE, imm(0))

@@ -47,7 +47,7 @@ func TestEncoderForms(t *testing.T) {
 	a.op1(obj.ACALL, rg(x86.REG_CX))                                       // FP slow-path helpers
 	a.op1(x86.ASTMXCSR, mem(x86.REG_R15, 0x3f0))                           // MXCSR transfers
 	a.op1src(x86.ALDMXCSR, mem(x86.REG_R15, 0x3f0))                        //
-	a.longJump()                                                           // patchable jump
+	a.patchableJump()                                                      // patchable jump, displacement 4-byte aligned
 	want := []string{
 		"cmp $0x5,%rbx",
 		"mov $0x0,%eax",
@@ -65,6 +65,7 @@ func TestEncoderForms(t *testing.T) {
 		"call *%rcx",
 		"stmxcsr 0x3f0(%r15)",
 		"ldmxcsr 0x3f0(%r15)",
+		"nopl (%rax)", // pads the displacement to a 4-byte boundary
 		"jmpq .+0x0",
 	}
 	code, err := a.assemble()
@@ -78,6 +79,9 @@ func TestEncoderForms(t *testing.T) {
 	}
 	if code[len(code)-5] != 0xe9 {
 		t.Errorf("long jump is not E9 rel32")
+	}
+	if (len(code)-4)%4 != 0 {
+		t.Errorf("patchable displacement at offset %d is not 4-byte aligned", len(code)-4)
 	}
 }
 
@@ -136,7 +140,7 @@ func TestEncoderMatchesGolangAsm(t *testing.T) {
 		n = 60
 	}
 	for _, cp := range capVariants() {
-		c := newCompiler(cp)
+		c := newCompiler(cp, countingSiteIDs())
 		g := &gen{r: newRand(7), mem: m, cpu: cp}
 		for i := 0; i < n; i++ {
 			blk := g.block(testPC, 1+i%60)
@@ -145,7 +149,7 @@ func TestEncoderMatchesGolangAsm(t *testing.T) {
 			}
 			for p := c.a.first; p != nil; p = p.Link {
 				switch {
-				case p.As == obj.ANOP, p.As == x86.ABYTE, p.As == x86.ALOCK, p.To.Type == obj.TYPE_BRANCH:
+				case p.As == obj.ANOP, p.As == obj.APCALIGN, p.As == x86.ABYTE, p.As == x86.ALOCK, p.To.Type == obj.TYPE_BRANCH:
 					continue
 				case p.As == obj.ACALL: // golang-asm wants a relocation; see TestEncoderForms
 					continue

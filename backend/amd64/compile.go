@@ -72,8 +72,8 @@ type hostPC struct {
 	pc  uint64
 }
 
-// compiler holds the state of compiling one block. One compiler is reused
-// for all blocks of an engine.
+// compiler holds the state of compiling one block. Each runner has its own,
+// reused for all the blocks it translates, so compiling takes no lock.
 type compiler struct {
 	a   *assembler
 	blk *ir.Block
@@ -84,9 +84,9 @@ type compiler struct {
 	// memory add per block.
 	countRetired bool
 
-	indirectTable uintptr // address of the engine's indirect-branch table
-	indirectMask  uint64
-	nextSite      uint64 // id of the first chain site of this block
+	// newSiteID numbers chain sites (the engine's block cache hands out
+	// numbers unique for its lifetime).
+	newSiteID func() uint64
 
 	// Per-value allocation state, indexed by Value.
 	reg    []int16 // host register, 0 if none
@@ -144,8 +144,8 @@ func hostCaps() caps {
 		sse42: cpu.X86.HasSSE42, ssse3: cpu.X86.HasSSSE3, popcnt: cpu.X86.HasPOPCNT, fma: cpu.X86.HasFMA}
 }
 
-func newCompiler(c caps) *compiler {
-	return &compiler{a: newAssembler(), cpu: c}
+func newCompiler(c caps, newSiteID func() uint64) *compiler {
+	return &compiler{a: newAssembler(), cpu: c, newSiteID: newSiteID}
 }
 
 // supported reports whether the JIT compiles op (vector ops are further

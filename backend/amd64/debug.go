@@ -53,11 +53,11 @@ func (p *perfMap) add(entry uintptr, size int, pc, end uint64) {
 }
 
 // maybeReportStats prints the counters when the guest is about to exit.
-func (e *Engine) maybeReportStats(c *ir.CPU) {
-	if !statsEnabled || (c.X[8] != sysExit && c.X[8] != sysExitGroup) {
+func (r *runner) maybeReportStats(c *ir.CPU, reason ir.ExitReason) {
+	if !statsEnabled || reason != ir.ExitSyscall || (c.X[8] != sysExit && c.X[8] != sysExitGroup) {
 		return
 	}
-	fmt.Fprint(os.Stderr, e.statsReport())
+	fmt.Fprint(os.Stderr, r.e.statsReport())
 }
 
 // statsReport renders Stats and the interpreted-block reasons.
@@ -70,7 +70,7 @@ func (e *Engine) statsReport() string {
 		n int
 	}
 	var runs []kv
-	for k, n := range e.interpRuns {
+	for k, n := range e.InterpretedRuns() {
 		runs = append(runs, kv{k, n})
 	}
 	sort.Slice(runs, func(i, j int) bool { return runs[i].n > runs[j].n })

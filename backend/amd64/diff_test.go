@@ -22,7 +22,7 @@ func trapBlock(pc uint64) *ir.Block {
 
 // runBoth executes blk from state st with the interpreter and with the JIT
 // and returns a description of the first difference, or "".
-func runBoth(e *Engine, m *testMem, blk *ir.Block, st ir.CPU) string {
+func runBoth(e *soloEngine, m *testMem, blk *ir.Block, st ir.CPU) string {
 	before := bytes.Clone(m.buf)
 
 	ref := st
@@ -34,17 +34,17 @@ func runBoth(e *Engine, m *testMem, blk *ir.Block, st ir.CPU) string {
 
 	copy(m.buf, before)
 	e.Invalidate(0, ^uint64(0))
-	e.tr = func(pc uint64) *ir.Block {
+	e.cache.SetTranslator(func(pc uint64) *ir.Block {
 		if pc == blk.PC {
 			return blk
 		}
 		return trapBlock(pc)
-	}
+	})
+	interpreted := e.Stats().Interpreted
 	got := st
 	rj := e.Run(&got)
 
-	if e.stats.Interpreted != 0 {
-		e.stats.Interpreted = 0
+	if e.Stats().Interpreted != interpreted {
 		_, err := e.comp.compile(blk)
 		switch {
 		case (len(blk.Insts) > 400 || countType(blk, ir.V128) > 24) && err != nil &&
@@ -59,6 +59,7 @@ func runBoth(e *Engine, m *testMem, blk *ir.Block, st ir.CPU) string {
 	// Engine-private words may differ.
 	got.Budget, ref.Budget = 0, 0
 	got.ChainSite, ref.ChainSite = 0, 0
+	got.IndirectTable, ref.IndirectTable = 0, 0
 	got.Scratch, ref.Scratch = [64]uint64{}, [64]uint64{}
 	if r != rj {
 		return fmt.Sprintf("exit: interp %d, jit %d", r, rj)
@@ -129,8 +130,8 @@ func cpuDiff(want, got *ir.CPU) string {
 	return s
 }
 
-func newTestEngine(t testing.TB) *Engine {
-	e, err := newEngine(nil, 8<<20)
+func newTestEngine(t testing.TB) *soloEngine {
+	e, err := newSolo(nil, 8<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,11 +141,11 @@ func newTestEngine(t testing.TB) *Engine {
 const testPC = 0x400000
 
 // checkRandom runs one random block from seed.
-func checkRandom(t testing.TB, e *Engine, m *testMem, seed1, seed2 uint64, steps int) {
+func checkRandom(t testing.TB, e *soloEngine, m *testMem, seed1, seed2 uint64, steps int) {
 	checkRandomGen(t, e, m, seed1, seed2, steps, false)
 }
 
-func checkRandomGen(t testing.TB, e *Engine, m *testMem, seed1, seed2 uint64, steps int, fpOnly bool) {
+func checkRandomGen(t testing.TB, e *soloEngine, m *testMem, seed1, seed2 uint64, steps int, fpOnly bool) {
 	r := rand.New(rand.NewPCG(seed1, seed2))
 	g := &gen{r: r, mem: m, cpu: e.comp.cpu, fpOnly: fpOnly}
 	for i := range m.buf {
@@ -202,8 +203,8 @@ func TestDifferentialFP(t *testing.T) {
 			for i := 0; i < n; i++ {
 				checkRandomGen(t, e, m, uint64(i), 77, 1+i%30, true)
 			}
-			if e.stats.Compiled == 0 || e.stats.FPModeRuns == 0 {
-				t.Errorf("FP blocks were not compiled, or never ran under FZ/DN: %+v", e.stats)
+			if e.Stats().Compiled == 0 || e.Stats().FPModeRuns == 0 {
+				t.Errorf("FP blocks were not compiled, or never ran under FZ/DN: %+v", e.Stats())
 			}
 		})
 	}

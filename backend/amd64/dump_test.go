@@ -9,7 +9,7 @@ import (
 // TestCountdownCode checks the shape of the host code of the countdown
 // loop (and prints it when FERRY_DUMP is set, as a debugging aid).
 func TestCountdownCode(t *testing.T) {
-	c := newCompiler(caps{lzcnt: true, bmi2: true})
+	c := newCompiler(caps{lzcnt: true, bmi2: true}, countingSiteIDs())
 	res, err := c.compile(countdown()[0x1000])
 	if err != nil {
 		t.Fatal(err)

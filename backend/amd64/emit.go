@@ -969,11 +969,11 @@ func (c *compiler) emitTerm() {
 		c.op2(x86.AMOVQ, rg(rAX), cpuOff(ir.OffPC))
 		c.op2(x86.AMOVQ, rg(rAX), rg(rCX))
 		c.op2(x86.ASHRQ, imm(2), rg(rCX))
-		c.op2(x86.AANDL, imm(int64(c.indirectMask)), rg(rCX))
+		c.op2(x86.AANDL, imm(indirectEntries-1), rg(rCX))
 		c.op2(x86.ASHLQ, imm(4), rg(rCX))
-		c.op2(x86.AMOVQ, imm(int64(c.indirectTable)), rg(rDX))
+		c.op2(x86.AMOVQ, cpuOff(ir.OffIndirectTable), rg(rDX)) // this thread's table
 		c.op2(x86.ACMPQ, rg(rAX), memIdx(rDX, rCX, 1, 0))
-		c.jumpOut(x86.AJNE, func() { c.exit(ir.ExitIndirect) })
+		c.jumpOut(x86.AJNE, func() { c.exit(exitIndirect) })
 		c.op1(obj.AJMP, memIdx(rDX, rCX, 1, 8))
 	case ir.TermSyscall:
 		c.storePC(t.Next)
@@ -989,15 +989,16 @@ func (c *compiler) emitTerm() {
 
 // chainJump emits a patchable JMP rel32 that initially leads to an exit
 // stub reporting the site; the dispatcher later points it straight at the
-// target block (direct block chaining).
+// target block (direct block chaining). The displacement is 4-byte aligned
+// so that patching it is a single atomic store (patchRel32).
 func (c *compiler) chainJump(target uint64) {
-	site := chainFixup{jmp: c.a.longJump(), id: c.nextSite + uint64(len(c.sites)), target: target}
+	site := chainFixup{jmp: c.a.patchableJump(), id: c.newSiteID(), target: target}
 	idx := len(c.sites)
 	c.sites = append(c.sites, site)
 	c.outOfLin = append(c.outOfLin, func() {
 		c.sites[idx].stub = c.label()
 		c.storePC(target)
 		c.storeConst64(c.sites[idx].id, cpuOff(ir.OffChain))
-		c.exit(ir.ExitChain)
+		c.exit(exitChain)
 	})
 }

@@ -437,6 +437,17 @@ func (e *encoder) encodeProg(p *obj.Prog) {
 	switch as {
 	case obj.ANOP:
 		return
+	case obj.APCALIGN:
+		// Pad until the offset To.Offset bytes ahead is a multiple of
+		// From.Offset (patchableJump), with one recommended multi-byte
+		// NOP rather than several one-byte ones.
+		n := (from.Offset - (int64(len(e.buf))+p.To.Offset)%from.Offset) % from.Offset
+		if n >= int64(len(nops)) {
+			e.fail(p, "alignment padding too long")
+			return
+		}
+		e.buf = append(e.buf, nops[n]...)
+		return
 	case x86.ABYTE:
 		e.buf = append(e.buf, byte(from.Offset))
 		return
@@ -797,6 +808,9 @@ func (e *encoder) mov(p *obj.Prog, size int) {
 		e.fail(p, "bad MOV operands")
 	}
 }
+
+// nops are the recommended NOP encodings by length (Intel SDM, NOP).
+var nops = [...][]byte{nil, {0x90}, {0x66, 0x90}, {0x0f, 0x1f, 0x00}}
 
 // encodeList encodes the instruction list starting at first, setting every
 // Prog's Pc, and resolves branches.

@@ -3,10 +3,15 @@
 // direct jumps, resolves indirect branches through an inline lookup table,
 // and runs any block holding an op it does not compile in the reference
 // interpreter, so it is always exactly as correct as ir/interp.
+//
+// The block cache, the dispatch loop, chaining bookkeeping, invalidation
+// and the flush handshake are backend's (backend/cache.go); this package
+// supplies compiling, placing code, patching jumps and running code.
 package amd64
 
 import (
-	"time"
+	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"ferry/backend"
@@ -21,19 +26,34 @@ import (
 func enter(code uintptr, c *ir.CPU)
 
 const (
-	// budgetBlocks is how many blocks generated code runs before it
-	// returns to Go. Go cannot stop a goroutine inside generated code for
-	// a garbage collection, so this bounds how long a guest loop can hold
-	// up the GC and the other goroutines: at ~1 ns per tight block it is
-	// well below a millisecond.
-	budgetBlocks = 1 << 16
-
 	defaultCacheSize = 64 << 20
 	indirectEntries  = 1 << 12 // power of two
 )
 
+// Exit reasons private to the JIT: generated code returns them to the
+// dispatcher, which handles them and never shows them to the runtime.
+const (
+	// exitChain: the unlinked direct jump cpu.ChainSite wants to
+	// continue at cpu.PC; the dispatcher links it.
+	exitChain ir.ExitReason = ir.ExitEnginePrivate + iota
+	// exitIndirect: an indirect branch to cpu.PC missed the inline table.
+	exitIndirect
+	// exitFPMode: the block at cpu.PC holds FP ops compiled for
+	// FPCR.FZ = FPCR.DN = 0, and one of them is set, so the dispatcher
+	// runs this block in the interpreter.
+	exitFPMode
+)
+
 // indirectEntry is one slot of the direct-mapped table that generated code
 // consults for indirect branches: host is the entry of the block at pc.
+// Each runner has its own table (reached through cpu.IndirectTable): a
+// {pc, host} pair cannot be replaced atomically under a reader on another
+// thread, but a table read only by its own thread's code can be filled by
+// that thread between blocks. Other threads only ever clear pc (to
+// emptyPC) when they drop a block, which is safe at any moment: a reader
+// that already matched the old pc still finds the old host, whose code
+// stays valid until a flush, and a flush waits for every runner to leave
+// generated code.
 type indirectEntry struct {
 	pc, host uint64
 }
@@ -41,28 +61,30 @@ type indirectEntry struct {
 // emptyPC never matches a guest PC (guest PCs are 4-byte aligned).
 const emptyPC = 1
 
-// block is a translated guest block.
-type block struct {
-	pc, end  uint64
-	entry    uintptr   // host code; 0 if the block runs in the interpreter
-	ir       *ir.Block // kept for interpreted blocks
-	incoming []uint64  // ids of chain sites patched to jump here
-	sites    []uint64  // ids of this block's own chain sites
-	insns    []hostPC  // host offset → guest instruction, for faults
-	dropped  bool
-	why      string // for interpreted blocks: what the JIT could not compile
+// jitCode is the JIT's compiled form of a block.
+type jitCode struct {
+	entry uintptr   // host code; 0 if the block runs in the interpreter
+	ir    *ir.Block // interpreted blocks, and compiled ones with an FPCR guard
+	insns []hostPC  // host offset → guest instruction, for faults
+	// why an interpreted block was not compiled, and a counter of its
+	// runs shared by all blocks with that reason (the coverage to-do list).
+	why  string
+	runs *atomic.Int64
 }
 
-// site is a patchable direct jump in generated code.
-type site struct {
-	jmp    uintptr // host address of the 5-byte JMP
-	stub   uintptr // its unpatched target: the exit stub
-	target uint64  // guest PC it leads to
-	linked *block  // block the jump is patched to, or nil
-	owner  *block
+type jitBlock = backend.Block[jitCode]
+
+// placed records where a compiled block's code is, for mapping a faulting
+// host RIP to a guest PC. Kept until the next flush, also for invalidated
+// blocks, since another thread may still be running their code.
+type placed struct {
+	entry uintptr
+	pc    uint64
+	insns []hostPC
 }
 
-// Stats counts engine events (for tests and benchmarks).
+// Stats counts engine events (for tests and benchmarks), summed over all
+// runners.
 type Stats struct {
 	Compiled     int // blocks compiled to host code
 	Interpreted  int // blocks handed to the interpreter
@@ -79,25 +101,53 @@ type Stats struct {
 	TranslateNanos  int64
 }
 
-// Engine is the JIT. It is not safe for concurrent use: each guest thread
-// needs its own Engine.
+// counters are the per-runner Stats fields. They are atomics only so that
+// Stats may read them while the runner runs; each has a single writer.
+type counters struct {
+	indirectMiss, spills, entries, chainExits, interpretedRuns, fpModeRuns, translateNanos atomic.Int64
+}
+
+func (c *counters) addTo(s *Stats) {
+	s.IndirectMiss += int(c.indirectMiss.Load())
+	s.Spills += int(c.spills.Load())
+	s.Entries += int(c.entries.Load())
+	s.ChainExits += int(c.chainExits.Load())
+	s.InterpretedRuns += int(c.interpretedRuns.Load())
+	s.FPModeRuns += int(c.fpModeRuns.Load())
+	s.TranslateNanos += c.translateNanos.Load()
+}
+
+func (c *counters) fold(from *counters) {
+	c.indirectMiss.Add(from.indirectMiss.Load())
+	c.spills.Add(from.spills.Load())
+	c.entries.Add(from.entries.Load())
+	c.chainExits.Add(from.chainExits.Load())
+	c.interpretedRuns.Add(from.interpretedRuns.Load())
+	c.fpModeRuns.Add(from.fpModeRuns.Load())
+	c.translateNanos.Add(from.translateNanos.Load())
+}
+
+// Engine is the JIT for one guest process; safe for concurrent use.
 type Engine struct {
-	tr     backend.Translator
-	comp   *compiler
-	cache  *codeCache
-	blocks map[uint64]*block
-	sites  []site
-	table  []indirectEntry
-	byAddr []*block // compiled blocks in code-address order, for faults
-	stats  Stats
-	// spanLo, spanHi bound the guest code of all cached blocks, so
-	// Invalidate can ignore most munmap/mprotect calls (heap memory)
-	// without scanning the blocks.
-	spanLo, spanHi uint64
-	// interpRuns counts executions of interpreted blocks by the reason
-	// they were not compiled: the JIT's coverage to-do list.
-	interpRuns map[string]int
-	perf       *perfMap
+	cache *backend.Cache[jitCode]
+	caps  caps // host features compiled code may use
+
+	// codeMu guards the code memory, byAddr and perf. Lock order:
+	// the cache's lock, then codeMu, then runnersMu.
+	codeMu sync.Mutex
+	code   *codeCache
+	byAddr []placed // compiled blocks in code-address order, for faults
+	perf   *perfMap
+
+	runnersMu sync.Mutex
+	runners   map[*runner]struct{}
+	retired   counters // of closed runners
+
+	compiled, interpreted, codeBytes atomic.Int64
+	countRetired                     atomic.Bool
+
+	reasonsMu sync.Mutex
+	reasons   map[string]*atomic.Int64 // interpreted runs by why
 }
 
 // New returns a JIT engine fetching blocks from tr.
@@ -111,223 +161,280 @@ func newEngine(tr backend.Translator, cacheSize int) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		tr:         tr,
-		comp:       newCompiler(hostCaps()),
-		cache:      cc,
-		blocks:     make(map[uint64]*block),
-		interpRuns: make(map[string]int),
-		table:      make([]indirectEntry, indirectEntries),
+		caps:    hostCaps(),
+		code:    cc,
+		runners: make(map[*runner]struct{}),
+		reasons: make(map[string]*atomic.Int64),
 	}
-	// Go never moves heap objects, so generated code may embed the
-	// table's address; e keeps it alive.
-	e.comp.indirectTable = uintptr(unsafe.Pointer(&e.table[0]))
-	e.comp.indirectMask = indirectEntries - 1
-	e.clearTable()
+	e.cache = backend.NewCache[jitCode](tr, e)
 	if perfMapEnabled {
 		e.perf = openPerfMap()
 	}
 	return e, nil
 }
 
+// CodeRange returns the code arena: every engine's code cache and the
+// shared stubs, all of which run with R15 = the *ir.CPU.
+func (e *Engine) CodeRange() (lo, hi uintptr) { return arenaLo, arenaHi }
+
+// Invalidate forgets translations of guest code in [start, end).
+func (e *Engine) Invalidate(start, end uint64) { e.cache.Invalidate(start, end) }
+
 // CountRetired makes blocks compiled from now on add their guest
 // instruction count to cpu.Retired when they start (for ferry -stats).
-func (e *Engine) CountRetired(on bool) { e.comp.countRetired = on }
+func (e *Engine) CountRetired(on bool) { e.countRetired.Store(on) }
 
-// Stats returns counters of the engine's work so far.
+// Stats returns counters of the engine's work so far, over all runners.
 func (e *Engine) Stats() Stats {
-	s := e.stats
-	s.Spills = e.comp.spills
+	s := Stats{
+		Compiled:    int(e.compiled.Load()),
+		Interpreted: int(e.interpreted.Load()),
+		CodeBytes:   int(e.codeBytes.Load()),
+		Chained:     e.cache.Chained(),
+		Flushes:     e.cache.Flushes(),
+	}
+	e.runnersMu.Lock()
+	defer e.runnersMu.Unlock()
+	e.retired.addTo(&s)
+	for r := range e.runners {
+		r.stats.addTo(&s)
+	}
 	return s
 }
 
 // InterpretedRuns returns how often blocks ran in the interpreter, by the
 // reason the JIT did not compile them.
 func (e *Engine) InterpretedRuns() map[string]int {
-	m := make(map[string]int, len(e.interpRuns))
-	for k, v := range e.interpRuns {
-		m[k] = v
+	e.reasonsMu.Lock()
+	defer e.reasonsMu.Unlock()
+	m := make(map[string]int, len(e.reasons))
+	for k, v := range e.reasons {
+		if n := v.Load(); n != 0 {
+			m[k] = int(n)
+		}
 	}
 	return m
 }
 
-func (e *Engine) clearTable() {
-	for i := range e.table {
-		e.table[i] = indirectEntry{pc: emptyPC}
+func (e *Engine) reasonCounter(why string) *atomic.Int64 {
+	e.reasonsMu.Lock()
+	defer e.reasonsMu.Unlock()
+	n := e.reasons[why]
+	if n == nil {
+		n = new(atomic.Int64)
+		e.reasons[why] = n
 	}
+	return n
+}
+
+// runner is one guest thread's half of the JIT.
+type runner struct {
+	e      *Engine
+	thread *backend.Thread[jitCode]
+	comp   *compiler // private: compiling needs no lock
+	table  []indirectEntry
+	stats  counters
+}
+
+// NewRunner returns the state one guest thread runs with.
+func (e *Engine) NewRunner() backend.Runner { return e.newRunner() }
+
+func (e *Engine) newRunner() *runner {
+	r := &runner{e: e, comp: newCompiler(e.caps, e.cache.NewSiteID), table: make([]indirectEntry, indirectEntries)}
+	for i := range r.table {
+		r.table[i].pc = emptyPC
+	}
+	r.thread = e.cache.NewThread(r)
+	e.runnersMu.Lock()
+	e.runners[r] = struct{}{}
+	e.runnersMu.Unlock()
+	return r
+}
+
+// Close unregisters the runner; its counts stay in the engine's Stats.
+func (r *runner) Close() {
+	r.thread.Close()
+	e := r.e
+	e.runnersMu.Lock()
+	delete(e.runners, r)
+	e.retired.fold(&r.stats)
+	e.runnersMu.Unlock()
 }
 
 // Run executes guest code from cpu.PC until something needs the runtime.
-func (e *Engine) Run(c *ir.CPU) ir.ExitReason {
-	c.Budget = budgetBlocks
-	for {
-		b := e.lookup(c.PC)
-		if b.entry == 0 {
-			e.interpRuns[b.why]++
-			e.stats.InterpretedRuns++
-			r := interp.Exec(c, b.ir)
-			if r != ir.ExitNone {
-				if r == ir.ExitSyscall {
-					e.maybeReportStats(c)
-				}
-				return r
-			}
-			if c.Budget--; c.Budget < 0 {
-				c.Exit = uint64(ir.ExitBudget)
-				return ir.ExitBudget
-			}
-			continue
-		}
-		enter(b.entry, c)
-		e.stats.Entries++
-		switch r := ir.ExitReason(c.Exit); r {
-		case ir.ExitChain:
-			e.stats.ChainExits++
-			e.link(c.ChainSite, c.PC)
-		case ir.ExitFault:
-			rip := uintptr(c.Scratch[faultRIPSlot])
-			if pc, ok := e.faultPC(rip); ok {
-				c.PC = pc
-			}
-			return r
-		case ir.ExitIndirect:
-			e.stats.IndirectMiss++
-			if t := e.lookup(c.PC); t.entry != 0 {
-				e.table[c.PC>>2&(indirectEntries-1)] = indirectEntry{pc: c.PC, host: uint64(t.entry)}
-			}
-		case ir.ExitSyscall:
-			e.maybeReportStats(c)
-			return r
-		case exitFPMode:
-			e.stats.FPModeRuns++
-			if r := interp.Exec(c, e.lookup(c.PC).ir); r != ir.ExitNone {
-				if r == ir.ExitSyscall {
-					e.maybeReportStats(c)
-				}
-				return r
-			}
-		default:
-			return r
-		}
-	}
+func (r *runner) Run(c *ir.CPU) ir.ExitReason {
+	// Go never moves heap objects, so generated code may hold the
+	// table's address; r keeps the table alive.
+	c.IndirectTable = uint64(uintptr(unsafe.Pointer(&r.table[0])))
+	start := r.thread.TranslateNanos()
+	defer func() { r.stats.translateNanos.Add(r.thread.TranslateNanos() - start) }()
+	return r.thread.Run(c)
 }
 
-// link handles a chain exit: the jump at site id wants to continue at pc.
-// If pc's block is compiled the jump is patched to enter it directly.
-func (e *Engine) link(id, pc uint64) {
-	flushes := e.stats.Flushes
-	t := e.lookup(pc)
-	if e.stats.Flushes != flushes {
-		return // compiling pc flushed the cache, and the site with it
-	}
-	s := &e.sites[id]
-	if t.entry == 0 || s.owner.dropped || s.linked != nil || s.target != pc {
-		return
-	}
-	patchRel32(s.jmp, t.entry)
-	s.linked = t
-	t.incoming = append(t.incoming, id)
-	e.stats.Chained++
+// translation is a block compiled by one runner, not yet placed.
+type translation struct {
+	e   *Engine
+	blk *ir.Block
+	res compiled // res.code is the runner's encoder buffer, valid until its next compile
+	err error
 }
 
-// lookup returns the block at pc, translating and compiling it if needed.
-func (e *Engine) lookup(pc uint64) *block {
-	if b := e.blocks[pc]; b != nil {
-		return b
+// Compile compiles blk with the runner's own compiler.
+func (r *runner) Compile(blk *ir.Block) backend.Translation[jitCode] {
+	r.comp.countRetired = r.e.countRetired.Load()
+	res, err := r.comp.compile(blk)
+	if err == nil && len(res.code) > len(r.e.code.mem) {
+		err = compileError("block larger than the code cache")
 	}
-	start := time.Now()
-	defer func() { e.stats.TranslateNanos += int64(time.Since(start)) }()
-	blk := e.tr(pc)
-	b := &block{pc: blk.PC, end: blk.End}
-	e.comp.nextSite = uint64(len(e.sites))
-	res, err := e.comp.compile(blk)
-	if dumpPC != 0 && dumpPC == pc {
+	r.stats.spills.Store(int64(r.comp.spills))
+	if dumpPC != 0 && dumpPC == blk.PC {
 		dumpBlock(blk, res.code, err)
 	}
-	if err == nil {
-		entry, ok := e.cache.add(res.code)
-		if !ok {
-			e.flush()
-			e.comp.nextSite = 0
-			if res, err = e.comp.compile(blk); err == nil {
-				entry, ok = e.cache.add(res.code)
-			}
-			if !ok {
-				err = compileError("block larger than the code cache")
-			}
-		}
-		if err == nil {
-			b.entry = entry
-			b.insns = res.insns
-			if res.fpGuard {
-				b.ir = blk // for exitFPMode
-			}
-			e.byAddr = append(e.byAddr, b)
-			for _, s := range res.sites {
-				b.sites = append(b.sites, s.id)
-				e.sites = append(e.sites, site{
-					jmp: entry + uintptr(s.offset), stub: entry + uintptr(s.stub),
-					target: s.target, owner: b,
-				})
-			}
-			e.stats.Compiled++
-			e.stats.CodeBytes += len(res.code)
-			e.perf.add(entry, len(res.code), b.pc, b.end)
-		}
-	}
-	if err != nil {
-		b.ir = blk
-		b.why = err.Error()
-		e.stats.Interpreted++
-	}
-	e.blocks[pc] = b
-	if len(e.blocks) == 1 || b.pc < e.spanLo {
-		e.spanLo = b.pc
-	}
-	e.spanHi = max(e.spanHi, b.end, b.pc+1)
-	return b
+	return &translation{e: r.e, blk: blk, res: res, err: err}
 }
 
-// flush empties the code cache. It runs only from the dispatcher, when no
-// generated code is executing.
-func (e *Engine) flush() {
-	for _, b := range e.blocks {
-		b.dropped = true
+// Place copies compiled code into the code cache (under the block cache's
+// lock), or sets up an interpreted block.
+func (t *translation) Place() (jitCode, []backend.SiteSpec, bool) {
+	e := t.e
+	if t.err != nil {
+		e.interpreted.Add(1)
+		why := t.err.Error()
+		return jitCode{ir: t.blk, why: why, runs: e.reasonCounter(why)}, nil, true
 	}
-	clear(e.blocks)
-	e.spanLo, e.spanHi = 0, 0
-	e.sites = e.sites[:0]
-	e.byAddr = e.byAddr[:0]
-	e.clearTable()
-	e.cache.reset()
-	e.stats.Flushes++
+	e.codeMu.Lock()
+	defer e.codeMu.Unlock()
+	entry, ok := e.code.add(t.res.code)
+	if !ok {
+		return jitCode{}, nil, false
+	}
+	code := jitCode{entry: entry, insns: t.res.insns}
+	if t.res.fpGuard {
+		code.ir = t.blk // for exitFPMode
+	}
+	sites := make([]backend.SiteSpec, len(t.res.sites))
+	for i, s := range t.res.sites {
+		jmp := entry + uintptr(s.offset)
+		if (jmp+1)%4 != 0 {
+			panic("amd64: chain jump displacement not 4-byte aligned")
+		}
+		sites[i] = backend.SiteSpec{ID: s.id, Target: s.target, Jump: jmp, Exit: entry + uintptr(s.stub)}
+	}
+	e.byAddr = append(e.byAddr, placed{entry: entry, pc: t.blk.PC, insns: t.res.insns})
+	e.compiled.Add(1)
+	e.codeBytes.Add(int64(len(t.res.code)))
+	e.perf.add(entry, len(t.res.code), t.blk.PC, t.blk.End)
+	return code, sites, true
 }
 
-// Invalidate forgets translations overlapping [start, end). Jumps chained
-// into a dropped block are pointed back at their exit stubs and its
-// indirect-table entry is cleared, so nothing can reach its code again;
-// the code bytes themselves are reclaimed at the next flush.
-func (e *Engine) Invalidate(start, end uint64) {
-	if len(e.blocks) == 0 || end <= e.spanLo || start >= e.spanHi {
+// Execute runs one block: compiled code (through whatever it chains to)
+// or, for blocks the JIT does not compile, the interpreter.
+func (r *runner) Execute(t *backend.Thread[jitCode], b *jitBlock, c *ir.CPU) ir.ExitReason {
+	if b.Code.entry == 0 {
+		return r.interpret(c, b.Code.ir, b.Code.runs)
+	}
+	enter(b.Code.entry, c)
+	r.stats.entries.Add(1)
+	switch reason := ir.ExitReason(c.Exit); reason {
+	case exitChain:
+		r.stats.chainExits.Add(1)
+		t.Link(c.ChainSite, c.PC)
+	case exitIndirect:
+		r.stats.indirectMiss.Add(1)
+		r.fillIndirect(t, t.Lookup(c.PC))
+	case exitFPMode:
+		r.stats.fpModeRuns.Add(1)
+		// The block at c.PC (the one that took this exit, maybe reached
+		// by chaining) normally still has its IR; if it was replaced
+		// meanwhile, the dispatcher simply runs the new translation.
+		if blk := t.Lookup(c.PC).Code.ir; blk != nil {
+			if res := interp.Exec(c, blk); res != ir.ExitNone {
+				r.maybeReportStats(c, res)
+				return res
+			}
+		}
+	case ir.ExitFault:
+		if pc, ok := r.e.faultPC(uintptr(c.Scratch[faultRIPSlot])); ok {
+			c.PC = pc
+		}
+		return reason
+	default:
+		r.maybeReportStats(c, reason)
+		return reason
+	}
+	return ir.ExitNone
+}
+
+// interpret runs an interpreted block; it counts against the time slice
+// like a compiled block's entry check.
+func (r *runner) interpret(c *ir.CPU, blk *ir.Block, runs *atomic.Int64) ir.ExitReason {
+	runs.Add(1)
+	r.stats.interpretedRuns.Add(1)
+	reason := interp.Exec(c, blk)
+	if reason != ir.ExitNone {
+		r.maybeReportStats(c, reason)
+		return reason
+	}
+	c.Budget--
+	return ir.ExitNone
+}
+
+// fillIndirect enters b in this runner's indirect-branch table. It happens
+// under the cache's read lock after checking b is live, so an Invalidate
+// (which drops blocks and clears table entries under the write lock)
+// either comes after and clears the entry, or came before and b is seen
+// dropped: a table never keeps a dropped block.
+func (r *runner) fillIndirect(t *backend.Thread[jitCode], b *jitBlock) {
+	if b.Code.entry == 0 {
 		return
 	}
-	for pc, b := range e.blocks {
-		if !(b.pc < end && b.end > start || pc >= start && pc < end) {
-			continue
+	t.Cache().IfLive(b, func() {
+		ent := &r.table[b.PC>>2&(indirectEntries-1)]
+		atomic.StoreUint64(&ent.host, uint64(b.Code.entry))
+		atomic.StoreUint64(&ent.pc, b.PC)
+	})
+}
+
+// Link patches site s to jump straight into to (backend.Hooks).
+func (e *Engine) Link(s *backend.Site[jitCode], to *jitBlock) bool {
+	if to.Code.entry == 0 {
+		return false
+	}
+	patchRel32(s.Jump, to.Code.entry)
+	return true
+}
+
+// Unlink points site s back at its exit stub (backend.Hooks).
+func (e *Engine) Unlink(s *backend.Site[jitCode]) { patchRel32(s.Jump, s.Exit) }
+
+// Dropped clears b's entry in every runner's indirect-branch table
+// (backend.Hooks).
+func (e *Engine) Dropped(b *jitBlock) {
+	if b.Code.entry == 0 {
+		return
+	}
+	i := b.PC >> 2 & (indirectEntries - 1)
+	e.runnersMu.Lock()
+	defer e.runnersMu.Unlock()
+	for r := range e.runners {
+		if ent := &r.table[i]; atomic.LoadUint64(&ent.pc) == b.PC {
+			atomic.StoreUint64(&ent.pc, emptyPC)
 		}
-		delete(e.blocks, pc)
-		b.dropped = true
-		for _, id := range b.incoming {
-			s := &e.sites[id]
-			if s.linked == b {
-				patchRel32(s.jmp, s.stub)
-				s.linked = nil
-			}
-		}
-		if b.entry != 0 {
-			i := pc >> 2 & (indirectEntries - 1)
-			if e.table[i].pc == pc {
-				e.table[i] = indirectEntry{pc: emptyPC}
-			}
+	}
+}
+
+// Flushed empties the code memory and every runner's indirect table; no
+// runner is in generated code (backend.Hooks).
+func (e *Engine) Flushed() {
+	e.codeMu.Lock()
+	e.code.reset()
+	e.byAddr = e.byAddr[:0]
+	e.codeMu.Unlock()
+	e.runnersMu.Lock()
+	defer e.runnersMu.Unlock()
+	for r := range e.runners {
+		for i := range r.table {
+			atomic.StoreUint64(&r.table[i].pc, emptyPC)
 		}
 	}
 }

@@ -48,8 +48,29 @@ func countdown() blockSet {
 	}
 }
 
+// soloEngine is an engine with one runner, for single-threaded tests.
+type soloEngine struct {
+	*Engine
+	*runner
+}
+
+func newSolo(tr backend.Translator, cacheSize int) (*soloEngine, error) {
+	e, err := newEngine(tr, cacheSize)
+	if err != nil {
+		return nil, err
+	}
+	return &soloEngine{e, e.newRunner()}, nil
+}
+
+// countingSiteIDs numbers chain sites for compilers used without an
+// engine.
+func countingSiteIDs() func() uint64 {
+	var n atomic.Uint64
+	return func() uint64 { return n.Add(1) }
+}
+
 // runToExit calls Run until it returns something other than ExitBudget.
-func runToExit(e backend.SingleThreaded, c *ir.CPU) (ir.ExitReason, int) {
+func runToExit(e backend.Runner, c *ir.CPU) (ir.ExitReason, int) {
 	budgets := 0
 	for {
 		r := e.Run(c)
@@ -65,7 +86,7 @@ func runToExit(e backend.SingleThreaded, c *ir.CPU) (ir.ExitReason, int) {
 
 func TestChainedLoop(t *testing.T) {
 	bs := countdown()
-	e, err := newEngine(bs.translate, 1<<20)
+	e, err := newSolo(bs.translate, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +98,7 @@ func TestChainedLoop(t *testing.T) {
 		t.Fatalf("exit %d pc %#x x0 %d nzcv %#x", r, c.PC, c.X[0], c.NZCV)
 	}
 	// The loop runs n blocks; budget exits return to Go every 1<<16 of them.
-	if budgets < n/budgetBlocks-1 {
+	if budgets < n/backend.SliceBlocks-1 {
 		t.Errorf("only %d budget exits for %d blocks", budgets, n)
 	}
 	s := e.Stats()
@@ -109,7 +130,7 @@ func TestIndirectBranches(t *testing.T) {
 			b.Indirect(b.GetReg(30))
 		}),
 	}
-	e, err := newEngine(bs.translate, 1<<20)
+	e, err := newSolo(bs.translate, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +151,7 @@ func TestBudgetLetsGCRun(t *testing.T) {
 		b.SetReg(0, b.Bin(ir.OpAdd, b.GetReg(0), b.Const(ir.I64, 1)))
 		b.Jump(0x1000)
 	})}
-	e, err := newEngine(bs.translate, 1<<20)
+	e, err := newSolo(bs.translate, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,10 +200,12 @@ func TestExits(t *testing.T) {
 			b.Trap(ir.TrapUndefined, 0x3004, 0xdeadbeef)
 		}),
 	}
-	e, err := New(bs.translate)
+	eng, err := New(bs.translate)
 	if err != nil {
 		t.Fatal(err)
 	}
+	e := eng.NewRunner()
+	defer e.Close()
 	for _, tc := range []struct {
 		pc, wantPC, info uint64
 		want             ir.ExitReason
@@ -214,7 +237,7 @@ func TestInvalidateUnlinks(t *testing.T) {
 		0x1000: build(0x1000, 1, func(b *ir.Builder) { b.Jump(0x2000) }),
 		0x2000: target(1),
 	}
-	e, err := newEngine(bs.translate, 1<<20)
+	e, err := newSolo(bs.translate, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +272,7 @@ func TestCacheFlush(t *testing.T) {
 			}
 		})
 	}
-	e, err := newEngine(bs.translate, 16<<10)
+	e, err := newSolo(bs.translate, 16<<10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +302,7 @@ func TestInterpreterFallback(t *testing.T) {
 			b.Syscall(0x1008)
 		}),
 	}
-	e, err := newEngine(bs.translate, 1<<20)
+	e, err := newSolo(bs.translate, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,12 +321,12 @@ func BenchmarkLoop(b *testing.B) {
 	for _, eng := range []string{"jit", "interp"} {
 		b.Run(eng, func(b *testing.B) {
 			bs := countdown()
-			var e backend.SingleThreaded
+			var engine backend.Engine = interp.New(bs.translate)
 			if eng == "jit" {
-				e, _ = New(bs.translate)
-			} else {
-				e = interp.New(bs.translate)
+				engine, _ = New(bs.translate)
 			}
+			e := engine.NewRunner()
+			defer e.Close()
 			const n = 1 << 20
 			start := time.Now()
 			for i := 0; i < b.N; i++ {
@@ -327,10 +350,9 @@ func BenchmarkCompile(b *testing.B) {
 		blocks[i] = g.block(testPC, 20)
 		insts += len(blocks[i].Insts)
 	}
-	c := newCompiler(hostCaps())
+	c := newCompiler(hostCaps(), countingSiteIDs())
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		c.nextSite = 0
 		if _, err := c.compile(blocks[i%len(blocks)]); err != nil && !strings.Contains(err.Error(), "FP op after a write to FPCR") {
 			b.Fatal(err)
 		}

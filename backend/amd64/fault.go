@@ -133,6 +133,8 @@ func arenaAlloc(size int) ([]byte, error) {
 // faultPC returns the guest PC of the instruction whose host code contains
 // rip, using the blocks in allocation (= address) order.
 func (e *Engine) faultPC(rip uintptr) (uint64, bool) {
+	e.codeMu.Lock()
+	defer e.codeMu.Unlock()
 	bs := e.byAddr
 	i := sort.Search(len(bs), func(i int) bool { return bs[i].entry > rip }) - 1
 	if i < 0 {
@@ -149,7 +151,3 @@ func (e *Engine) faultPC(rip uintptr) (uint64, bool) {
 	}
 	return pc, true
 }
-
-// CodeRange is the host address range that holds generated code (the
-// arena); empty until the first engine exists.
-func CodeRange() (lo, hi uintptr) { return arenaLo, arenaHi }

@@ -22,7 +22,7 @@ func TestGuestFault(t *testing.T) {
 		b.Jump(0x2000)
 	})
 	bs := blockSet{0x1000: blk}
-	e, err := newEngine(bs.translate, 1<<20)
+	e, err := newSolo(bs.translate, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,11 +41,6 @@ import (
 // Arm way (Invalid for saturation, Inexact of an exact conversion check,
 // Underflow above) are ORed into cpu.FPSR directly.
 
-// exitFPMode is an engine-internal exit: the block at cpu.PC holds FP ops
-// compiled for FPCR.FZ = FPCR.DN = 0, and one of them is set, so the
-// dispatcher runs this block in the interpreter.
-const exitFPMode ir.ExitReason = 0x100
-
 // fpcrGuardBits are the FPCR bits compiled FP code cannot honour.
 const fpcrGuardBits = ir.FPCRFZ | ir.FPCRDN
 

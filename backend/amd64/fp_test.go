@@ -27,7 +27,7 @@ var fpPairEdges = map[int64][]uint64{
 
 // fpTestOne runs a block of FP instructions built by f under the
 // interpreter and the JIT, in every rounding mode, from clear FPSR.
-func fpTestOne(t *testing.T, e *Engine, m *testMem, name string, f func(b *ir.Builder)) {
+func fpTestOne(t *testing.T, e *soloEngine, m *testMem, name string, f func(b *ir.Builder)) {
 	t.Helper()
 	b := ir.NewBuilder(testPC)
 	b.InsnStart(testPC)
@@ -153,7 +153,7 @@ func TestFPEdgePairs(t *testing.T) {
 				})
 			}
 		}
-		if e.stats.Compiled == 0 {
+		if e.Stats().Compiled == 0 {
 			t.Errorf("%v: nothing compiled", cp)
 		}
 	}
@@ -176,7 +176,7 @@ func TestFPCRWriteChangesRounding(t *testing.T) {
 			b.Syscall(0x2004)
 		}),
 	}
-	e, err := newEngine(bs.translate, 1<<20)
+	e, err := newSolo(bs.translate, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}

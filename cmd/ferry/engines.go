@@ -11,27 +11,12 @@ type engineFactory func(tr backend.Translator) (backend.Engine, error)
 
 // engineFactories maps -engine names to their constructors.
 var engineFactories = map[string]engineFactory{
-	"interp": func(tr backend.Translator) (backend.Engine, error) {
-		return backend.Serialize(interp.New(tr), 0, 0), nil
-	},
+	"interp": func(tr backend.Translator) (backend.Engine, error) { return interp.New(tr), nil },
 	"jit": func(tr backend.Translator) (backend.Engine, error) {
 		e, err := amd64.New(tr)
 		if err != nil {
-			return nil, err
+			return nil, err // a nil *Engine must not become a non-nil interface
 		}
-		lo, hi := amd64.CodeRange()
-		return serializedJIT{backend.Serialize(e, lo, hi), e}, nil
+		return e, nil
 	},
-}
-
-// serializedJIT keeps the JIT's statistics hooks reachable.
-type serializedJIT struct {
-	backend.Engine
-	jit backend.SingleThreaded
-}
-
-func (s serializedJIT) CountRetired(on bool) {
-	if c, ok := s.jit.(interface{ CountRetired(bool) }); ok {
-		c.CountRetired(on)
-	}
 }

@@ -56,7 +56,8 @@ func (g *guest) run(t testing.TB, cpu *ir.CPU, words []uint32) ir.ExitReason {
 	t.Helper()
 	g.load(words)
 	cpu.PC = g.Code
-	e := interp.New(Translate)
+	e := interp.New(Translate).NewRunner()
+	defer e.Close()
 	for i := 0; i < 1000; i++ {
 		if r := e.Run(cpu); r != ir.ExitBudget {
 			return r

@@ -19,66 +19,83 @@ import (
 	"ferry/ir"
 )
 
-// blocksPerSlice bounds how many blocks Run executes before returning
-// ExitBudget, so the runtime gets to look at pending signals regularly.
-const blocksPerSlice = 1 << 16
-
-// Engine is the IR interpreter. It caches translated blocks by guest PC.
+// Engine is the IR interpreter for one guest process: a block cache
+// shared by all its threads, each running blocks through its own Runner.
 type Engine struct {
-	tr    backend.Translator
-	cache map[uint64]*ir.Block
-	vals  [][2]uint64 // scratch value storage reused across blocks
-	frame frame
+	cache *backend.Cache[*ir.Block]
 }
 
 // New returns an interpreter that fetches blocks from tr.
 func New(tr backend.Translator) *Engine {
-	return &Engine{tr: tr, cache: make(map[uint64]*ir.Block)}
+	return &Engine{cache: backend.NewCache[*ir.Block](tr, nil)}
 }
 
 // Invalidate drops cached blocks overlapping [start, end).
-func (e *Engine) Invalidate(start, end uint64) {
-	for pc, b := range e.cache {
-		if b.PC < end && b.End > start || pc >= start && pc < end {
-			delete(e.cache, pc)
-		}
-	}
+func (e *Engine) Invalidate(start, end uint64) { e.cache.Invalidate(start, end) }
+
+// CodeRange is empty: the interpreter generates no host code.
+func (e *Engine) CodeRange() (lo, hi uintptr) { return 0, 0 }
+
+// NewRunner returns the state one guest thread interprets with.
+func (e *Engine) NewRunner() backend.Runner {
+	r := &runner{}
+	r.thread = e.cache.NewThread(r)
+	return r
 }
+
+// runner is one guest thread's interpreter.
+type runner struct {
+	thread *backend.Thread[*ir.Block]
+	vals   [][2]uint64 // scratch value storage reused across blocks
+	frame  frame
+}
+
+// Close unregisters the runner from the block cache.
+func (r *runner) Close() { r.thread.Close() }
 
 // Run executes blocks from cpu.PC until an exit that needs the runtime.
 // One deferred fault handler covers the whole time slice: a fault ends the
 // slice with ExitFault at the faulting instruction.
-func (e *Engine) Run(cpu *ir.CPU) (reason ir.ExitReason) {
-	f := &e.frame
+func (r *runner) Run(cpu *ir.CPU) (reason ir.ExitReason) {
+	f := &r.frame
 	f.cpu = cpu
 	old := debug.SetPanicOnFault(true)
 	defer func() {
 		debug.SetPanicOnFault(old)
-		if r := recover(); r != nil {
-			reason = faultExit(cpu, f, r)
+		if rec := recover(); rec != nil {
+			reason = faultExit(cpu, f, rec)
 		}
 	}()
-	for i := 0; i < blocksPerSlice; i++ {
-		blk := e.cache[cpu.PC]
-		if blk == nil {
-			blk = e.tr(cpu.PC)
-			e.cache[cpu.PC] = blk
-		}
-		if cap(e.vals) < len(blk.Insts) {
-			e.vals = make([][2]uint64, len(blk.Insts)+64)
-		}
-		f.v = e.vals[:len(blk.Insts)]
-		f.pc = blk.PC
-		for _, s := range compiled(blk).steps {
-			s(f)
-		}
-		cpu.Retired += uint64(blk.NInsns)
-		if r := finish(cpu, blk, f.v); r != ir.ExitNone {
-			return r
-		}
+	return r.thread.Run(cpu)
+}
+
+// translation is an interpreted block: compiling it into closures happens
+// before it is installed, outside the cache's lock.
+type translation struct{ blk *ir.Block }
+
+func (t translation) Place() (*ir.Block, []backend.SiteSpec, bool) { return t.blk, nil, true }
+
+// Compile prepares blk's closure-threaded program.
+func (r *runner) Compile(blk *ir.Block) backend.Translation[*ir.Block] {
+	compiled(blk)
+	return translation{blk}
+}
+
+// Execute interprets one block.
+func (r *runner) Execute(_ *backend.Thread[*ir.Block], b *backend.Block[*ir.Block], cpu *ir.CPU) ir.ExitReason {
+	blk := b.Code
+	f := &r.frame
+	if cap(r.vals) < len(blk.Insts) {
+		r.vals = make([][2]uint64, len(blk.Insts)+64)
 	}
-	cpu.Exit = uint64(ir.ExitBudget)
-	return ir.ExitBudget
+	f.v = r.vals[:len(blk.Insts)]
+	f.pc = blk.PC
+	for _, s := range compiled(blk).steps {
+		s(f)
+	}
+	cpu.Retired += uint64(blk.NInsns)
+	cpu.Budget--
+	return finish(cpu, blk, f.v)
 }
 
 // faultExit turns a recovered host fault into the guest's ExitFault; any
