@@ -100,7 +100,8 @@ type Process struct {
 	mainExitStatus int
 	retiredByEnded uint64 // guest instructions of threads that ended
 
-	sig sharedSignals // process-directed pending signals and routing
+	sig    sharedSignals // process-directed pending signals and routing
+	sigfds signalFDs     // the guest's signalfds
 
 	unsupportedMu   sync.Mutex
 	unsupportedSeen [8]uint64 // bit per syscall number already reported

@@ -230,6 +230,7 @@ func (t *Thread) sendThread(info SigInfo, from *Thread) {
 	p.sig.mu.Lock()
 	t.pending.add(info)
 	p.sig.mu.Unlock()
+	p.signalQueued(sig)
 	if !blocked {
 		t.kick(from)
 	}
@@ -247,6 +248,7 @@ func (p *Process) sendProcess(info SigInfo, from *Thread) {
 	}
 	p.sig.pending.add(info)
 	p.sig.mu.Unlock()
+	p.signalQueued(sig)
 	if target != nil {
 		target.kick(from)
 	}
