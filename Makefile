@@ -6,6 +6,7 @@
 #   make testdata build the guest test programs into .cache/testdata
 #   make test     everything CI checks
 #   make bench    time the CPU-bound guest under ferry, qemu and natively
+#   make gostd-test  Go standard-library tests for arm64 under ferry
 
 export PATH := /usr/local/go/bin:$(PATH)
 
@@ -14,7 +15,7 @@ CACHE   := .cache
 TD      := $(CACHE)/testdata
 CROSS   ?= aarch64-linux-gnu-gcc
 HOSTCC  ?= gcc
-CFLAGS  := -O2 -static -Wall -Wextra -Werror -std=gnu11
+CFLAGS  := -O2 -static -pthread -Wall -Wextra -Werror -std=gnu11
 
 # The translator is a static binary linked far above where arm64 static
 # binaries load (0x400000) so guest and host code never collide; the heap
@@ -35,7 +36,7 @@ ASM_PROGS    := $(filter-out rt,$(basename $(notdir $(wildcard testdata/asm/*.S)
 ARM64_BINS  := $(addprefix $(TD)/arm64/,$(C_PROGS) $(ASM_PROGS))
 NATIVE_BINS := $(addprefix $(TD)/amd64/,$(NATIVE_PROGS))
 
-.PHONY: all bin/ferry deps testdata test vet fmtcheck gotest bench demo clean
+.PHONY: all bin/ferry deps testdata test vet fmtcheck gotest bench demo clean gostd-test
 
 all: bin/ferry
 
@@ -86,6 +87,11 @@ gotest:
 test: deps
 	$(MAKE) bin/ferry testdata
 	$(MAKE) -k vet fmtcheck gotest
+
+# Go standard-library tests for arm64 under ferry vs the same tests natively
+# (minutes; outside `make test`): scripts/gostd-test.sh [PKG...].
+gostd-test: bin/ferry
+	bash scripts/gostd-test.sh
 
 bench: bin/ferry testdata
 	$(GO) run ./scripts/bench

@@ -44,6 +44,10 @@ type CPU struct {
 	// only: kept when asked (ferry -stats); it never affects the guest.
 	Retired uint64
 	Scratch [64]uint64
+	// JITSave is where generated code saves registers around an
+	// instruction with fixed register operands (CMPXCHG16B); never a
+	// spill slot.
+	JITSave [2]uint64
 }
 
 // ExitReason says why an engine returned to the dispatcher.
@@ -82,6 +86,7 @@ var (
 	OffIndirectTable = unsafe.Offsetof(CPU{}.IndirectTable)
 	OffRetired       = unsafe.Offsetof(CPU{}.Retired)
 	OffScratch       = unsafe.Offsetof(CPU{}.Scratch)
+	OffJITSave       = unsafe.Offsetof(CPU{}.JITSave)
 )
 
 // SysReg names the system registers the IR can read or write directly.

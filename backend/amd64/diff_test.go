@@ -61,6 +61,7 @@ func runBoth(e *soloEngine, m *testMem, blk *ir.Block, st ir.CPU) string {
 	got.ChainSite, ref.ChainSite = 0, 0
 	got.IndirectTable, ref.IndirectTable = 0, 0
 	got.Scratch, ref.Scratch = [64]uint64{}, [64]uint64{}
+	got.JITSave, ref.JITSave = [2]uint64{}, [2]uint64{}
 	if r != rj {
 		return fmt.Sprintf("exit: interp %d, jit %d", r, rj)
 	}

@@ -867,8 +867,12 @@ func (c *compiler) storeExcl(v ir.Value, in *ir.Inst) {
 	c.exclResult(r, fail)
 }
 
-// storeExclPair is STXP. Like the reference it compares both remembered
-// words and stores both without a 128-bit atomic (one guest thread).
+// storeExclPair is STXP (and the store half of CASP): one LOCK CMPXCHG16B
+// of the pair against the two words LDXP saw, atomic against every other
+// guest thread. CMPXCHG16B takes its operands in RDX:RAX (expected),
+// RCX:RBX (new) and a memory operand; RAX, RCX and RDX are the emitter's
+// scratch registers, but RBX is allocatable, and the address needs one
+// more register (RSI), so both are saved in cpu.JITSave around it.
 func (c *compiler) storeExclPair(v, a, x, y ir.Value) {
 	r := c.def(ir.NoValue)
 	base := c.inReg(a, rCX)
@@ -877,13 +881,32 @@ func (c *compiler) storeExclPair(v, a, x, y ir.Value) {
 	fail = append(fail, c.fwd(x86.AJNE))
 	c.op2(x86.ACMPQ, cpuOff(ir.OffExclAddr), rg(base))
 	fail = append(fail, c.fwd(x86.AJNE))
-	for i := int64(0); i < 2; i++ {
-		c.op2(x86.AMOVQ, mem(base, 8*i), rg(rAX))
-		c.op2(x86.ACMPQ, rg(rAX), cpuOff(ir.OffExclVal+uintptr(8*i)))
-		fail = append(fail, c.fwd(x86.AJNE))
+	saveBX, saveSI := cpuOff(ir.OffJITSave), cpuOff(ir.OffJITSave+8)
+	c.op2(x86.AMOVQ, rg(x86.REG_BX), saveBX)
+	c.op2(x86.AMOVQ, rg(x86.REG_SI), saveSI)
+	c.op2(x86.AMOVQ, rg(base), rg(x86.REG_SI))
+	// The new words, read from the save area if they lived in RBX or RSI.
+	from := func(val ir.Value) obj.Addr {
+		src := c.src(val)
+		if src.Type == obj.TYPE_REG && src.Reg == x86.REG_BX {
+			return saveBX
+		}
+		if src.Type == obj.TYPE_REG && src.Reg == x86.REG_SI {
+			return saveSI
+		}
+		return src
 	}
-	c.storeValue(x86.AMOVQ, x, mem(base, 0), rDX)
-	c.storeValue(x86.AMOVQ, y, mem(base, 8), rDX)
+	srcX, srcY := from(x), from(y)
+	c.movTo(srcY, rCX)
+	c.movTo(srcX, x86.REG_BX)
+	c.op2(x86.AMOVQ, cpuOff(ir.OffExclVal), rg(rAX))
+	c.op2(x86.AMOVQ, cpuOff(ir.OffExclVal+8), rg(rDX))
+	c.op0(x86.ALOCK)
+	c.op1(x86.ACMPXCHG16B, mem(x86.REG_SI, 0))
+	// MOVs leave the flags alone: restore, then branch on ZF.
+	c.op2(x86.AMOVQ, saveBX, rg(x86.REG_BX))
+	c.op2(x86.AMOVQ, saveSI, rg(x86.REG_SI))
+	fail = append(fail, c.fwd(x86.AJNE))
 	c.exclResult(r, fail)
 }
 

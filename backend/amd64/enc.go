@@ -501,6 +501,10 @@ func (e *encoder) encodeProg(p *obj.Prog) {
 		e.emit(p, inst{prefix: 0x66, op: []byte{0x0f, s.op}, reg: s.digit, rm: to}, byte(from.Offset))
 		return
 	}
+	if as == x86.ACMPXCHG16B { // REX.W 0F C7 /1 m128
+		e.emit(p, inst{w: true, op: []byte{0x0f, 0xc7}, reg: 1, rm: to})
+		return
+	}
 	if u, ok := unaryGroupT.get(as); ok {
 		rm := to
 		if rm.Type == obj.TYPE_NONE {

@@ -61,6 +61,9 @@ var guestCases = []guestCase{
 	{name: "simd_intrin", prog: "simd_intrin"},
 	{name: "simd_crypto", prog: "simd_crypto"},
 	{name: "crc32", prog: "crc32"},
+
+	// Process model: threads.
+	{name: "excl_pair_mt", prog: "excl_pair_mt"},
 }
 
 func TestGuest(t *testing.T) {

@@ -401,9 +401,9 @@ func evalInst(cpu *ir.CPU, blk *ir.Block, in *ir.Inst, vals [][2]uint64) [2]uint
 		cpu.ExclSize = 0
 		return r(b2u(!ok))
 	case ir.OpLoadExclPair:
-		// 16-byte exclusive pair. Go has no 128-bit CAS; ferry runs one
-		// guest thread per process today, so reading both words and
-		// comparing both on store is exact. Threads will need CMPXCHG16B.
+		// 16-byte exclusive pair: the words may be read torn, but then
+		// the store's 16-byte compare-and-swap fails and the guest's
+		// loop reads again, so a successful LDXP/STXP pair is atomic.
 		v0 := atomicLoad(x, 8)
 		v1 := atomicLoad(x+8, 8)
 		cpu.ExclAddr, cpu.ExclSize, cpu.ExclVal = x, 16, [2]uint64{v0, v1}
@@ -412,11 +412,7 @@ func evalInst(cpu *ir.CPU, blk *ir.Block, in *ir.Inst, vals [][2]uint64) [2]uint
 		return r(cpu.ExclVal[1])
 	case ir.OpStoreExclPair:
 		ok := cpu.ExclSize == 16 && cpu.ExclAddr == x &&
-			atomicLoad(x, 8) == cpu.ExclVal[0] && atomicLoad(x+8, 8) == cpu.ExclVal[1]
-		if ok {
-			store(x, y, 8)
-			store(x+8, c[0], 8)
-		}
+			cas128(uintptr(x), cpu.ExclVal[0], cpu.ExclVal[1], y, c[0])
 		cpu.ExclSize = 0
 		return r(b2u(!ok))
 	case ir.OpClearExcl:

@@ -95,6 +95,11 @@ func atomicLoad(addr uint64, size int) uint64 {
 }
 
 // cas atomically replaces old with new at addr; it reports success.
+// cas128 is a 16-byte compare-and-swap at a 16-byte aligned address.
+//
+//go:noescape
+func cas128(addr uintptr, old0, old1, new0, new1 uint64) bool
+
 func cas(addr uint64, size int, old, new uint64) bool {
 	switch size {
 	case 1, 2:
