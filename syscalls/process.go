@@ -225,7 +225,10 @@ func (p *Process) trace(def *syscallDef, a *[6]uint64, ret int64) {
 		}
 	}
 	sb.WriteString(") = ")
-	if ret < 0 && ret > -4096 {
+	if name, ok := restartNames[-ret]; ok {
+		// As strace shows them: the call is interrupted and may restart.
+		fmt.Fprintf(&sb, "? %s (To be restarted if %s)", name, restartWhen[-ret])
+	} else if ret < 0 && ret > -4096 {
 		e := unix.Errno(-ret)
 		fmt.Fprintf(&sb, "-1 %s (%s)", unix.ErrnoName(e), e.Error())
 	} else if def.flags&retHex != 0 {
@@ -236,6 +239,13 @@ func (p *Process) trace(def *syscallDef, a *[6]uint64, ret int64) {
 	sb.WriteByte('\n')
 	io.WriteString(p.log(), sb.String())
 }
+
+var (
+	restartNames = map[int64]string{errRestartSys: "ERESTARTSYS", errRestartNoIntr: "ERESTARTNOINTR",
+		errRestartNoHand: "ERESTARTNOHAND", errRestartRestartBlock: "ERESTART_RESTARTBLOCK"}
+	restartWhen = map[int64]string{errRestartSys: "SA_RESTART is set", errRestartNoIntr: "interrupted",
+		errRestartNoHand: "no handler", errRestartRestartBlock: "no handler"}
+)
 
 // cString reads a NUL-terminated guest string of at most max bytes from
 // readable guest memory.

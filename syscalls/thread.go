@@ -506,3 +506,21 @@ func (p *Process) Threads() int {
 	defer p.threadsMu.Unlock()
 	return len(p.threads)
 }
+
+// sysUnshare gives the calling host thread the new namespaces (its guest
+// thread, and a program it execs, live in them). CLONE_FILES and CLONE_FS
+// would detach the thread from ferry's own fd table and cwd, which the
+// other threads (and ferry) rely on sharing, so they are refused; CLONE_VM,
+// CLONE_SIGHAND and CLONE_THREAD mean nothing for a thread that shares
+// them, as Linux accepts them only when there is nothing to unshare.
+func (t *Thread) sysUnshare(a *[6]uint64) int64 {
+	flags := a[0]
+	if flags&(cloneFiles|cloneFS) != 0 {
+		return errno(unix.EINVAL)
+	}
+	if flags&(cloneVM|cloneSighand|cloneThread) != 0 && t.P.Threads() > 1 {
+		return errno(unix.EINVAL)
+	}
+	flags &^= cloneVM | cloneSighand | cloneThread
+	return host(unix.SYS_UNSHARE, flags)
+}
