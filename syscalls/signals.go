@@ -383,6 +383,9 @@ func DieOfSignal(sig unix.Signal) {
 	// The signal is delivered when the kernel returns to this thread; if
 	// it is somehow still pending, do not return to the guest.
 	time.Sleep(100 * time.Millisecond)
+	if os.Getenv("FERRY_DEBUG") != "" {
+		os.Stderr.WriteString("ferry: debug: still alive after raising " + unix.SignalName(sig) + "\n")
+	}
 	os.Exit(128 + int(sig))
 }
 
