@@ -99,6 +99,7 @@ type Process struct {
 	mainExited     bool
 	mainExitStatus int
 	retiredByEnded uint64 // guest instructions of threads that ended
+	idleRunners    []backend.Runner
 
 	sig    sharedSignals // process-directed pending signals and routing
 	sigfds signalFDs     // the guest's signalfds

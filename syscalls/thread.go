@@ -348,7 +348,7 @@ func (t *Thread) cloneThread(c cloneArgs) int64 {
 	// A new thread starts with no alternate signal stack (the kernel
 	// clears it for CLONE_VM without CLONE_VFORK).
 	child.AltStack = AltStack{Flags: ssDisable}
-	child.runner = p.Engine.NewRunner()
+	child.runner = p.takeRunner()
 
 	started := make(chan int)
 	go child.startThread(c, started)
@@ -401,7 +401,7 @@ func (t *Thread) exitThread(status int) {
 		p.Exit(status)
 		return
 	}
-	t.runner.Close()
+	p.releaseRunner(t.runner)
 	p.redistribute(t)
 	if t.main {
 		// Go keeps the main host thread alive (it cannot exit while the
@@ -479,6 +479,39 @@ func (t *Thread) sysGetRobustList(a *[6]uint64) int64 {
 		return r
 	}
 	return t.P.copyOut(a[2], sb[:])
+}
+
+// maxIdleRunners bounds the runners kept for reuse by future threads.
+const maxIdleRunners = 64
+
+// takeRunner returns an engine runner for a new thread: a released one if
+// there is one. A runner stays registered with its engine while idle (so
+// invalidations keep its tables current, and a flush does not wait for
+// it, since it is not in generated code); reusing it saves allocating and
+// clearing its tables, which dominated the cost of starting a thread.
+func (p *Process) takeRunner() backend.Runner {
+	p.threadsMu.Lock()
+	if n := len(p.idleRunners); n > 0 {
+		r := p.idleRunners[n-1]
+		p.idleRunners = p.idleRunners[:n-1]
+		p.threadsMu.Unlock()
+		return r
+	}
+	p.threadsMu.Unlock()
+	return p.Engine.NewRunner()
+}
+
+// releaseRunner keeps the runner of an ended thread for reuse.
+func (p *Process) releaseRunner(r backend.Runner) {
+	p.threadsMu.Lock()
+	if len(p.idleRunners) < maxIdleRunners {
+		p.idleRunners = append(p.idleRunners, r)
+		r = nil
+	}
+	p.threadsMu.Unlock()
+	if r != nil {
+		r.Close()
+	}
 }
 
 // thread returns the live guest thread with host tid tid, or nil.
