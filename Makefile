@@ -28,6 +28,10 @@ FERRY_LDFLAGS := -T=0x7e0000001000
 # benchmark has a native baseline.
 C_PROGS      := $(basename $(notdir $(wildcard testdata/c/*.c)))
 NATIVE_PROGS := hello exitcode intarith control strings sortmem stdiofmt fileio bench
+
+# Process-model programs: threads, futexes, memory ordering, signals and
+# processes.
+PM_C_PROGS := thr_storm thr_futex thr_robust
 # Assembly tests: testdata/asm/NAME.S linked with the tiny runtime rt.S,
 # no libc, so they run before a translator can start glibc.
 ASM_PROGS    := $(filter-out rt,$(basename $(notdir $(wildcard testdata/asm/*.S))))
@@ -51,17 +55,19 @@ deps:
 
 testdata: $(ARM64_BINS) $(NATIVE_BINS)
 
-$(TD)/arm64/%: testdata/c/%.c testdata/c/check.h | $(TD)/arm64
-	$(CROSS) $(CFLAGS) -o $@ $< -lm
+$(TD)/arm64/%: testdata/c/%.c testdata/c/check.h testdata/c/pm.h | $(TD)/arm64
+	$(CROSS) $(CFLAGS) $(ARM64_CFLAGS) -o $@ $< -lm
 
-$(TD)/amd64/%: testdata/c/%.c testdata/c/check.h | $(TD)/amd64
-	$(HOSTCC) $(CFLAGS) -o $@ $< -lm
+$(TD)/amd64/%: testdata/c/%.c testdata/c/check.h testdata/c/pm.h | $(TD)/amd64
+	$(HOSTCC) $(CFLAGS) $(AMD64_CFLAGS) -o $@ $< -lm
 
 $(TD)/arm64/%: testdata/asm/%.S testdata/asm/rt.S testdata/asm/rt.h | $(TD)/arm64
 	$(CROSS) -static -nostdlib -Wa,--fatal-warnings -o $@ testdata/asm/rt.S $<
 
 $(TD)/arm64 $(TD)/amd64:
 	mkdir -p $@
+
+$(addprefix $(TD)/arm64/,$(PM_C_PROGS)) $(addprefix $(TD)/amd64/,$(PM_C_PROGS)): CFLAGS += -pthread
 
 vet:
 	$(GO) vet ./...
