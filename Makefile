@@ -31,7 +31,7 @@ NATIVE_PROGS := hello exitcode intarith control strings sortmem stdiofmt fileio 
 
 # Process-model programs: threads, futexes, memory ordering, signals and
 # processes.
-PM_C_PROGS := thr_storm thr_futex thr_robust
+PM_C_PROGS := thr_storm thr_futex thr_robust thr_lockfree thr_lockfree_lse thr_litmus sig_busy sig_eintr
 # Assembly tests: testdata/asm/NAME.S linked with the tiny runtime rt.S,
 # no libc, so they run before a translator can start glibc.
 ASM_PROGS    := $(filter-out rt,$(basename $(notdir $(wildcard testdata/asm/*.S))))
@@ -68,6 +68,13 @@ $(TD)/arm64 $(TD)/amd64:
 	mkdir -p $@
 
 $(addprefix $(TD)/arm64/,$(PM_C_PROGS)) $(addprefix $(TD)/amd64/,$(PM_C_PROGS)): CFLAGS += -pthread
+# thr_lockfree's atomics are exclusive-access loops (GCC would otherwise
+# call helpers that pick LSE at run time), thr_lockfree_lse's are LSE; the
+# amd64 builds need CMPXCHG16B for the 128-bit CAS.
+$(TD)/arm64/thr_lockfree: ARM64_CFLAGS = -march=armv8-a -mno-outline-atomics
+$(TD)/arm64/thr_lockfree_lse: ARM64_CFLAGS = -march=armv8.1-a
+$(TD)/amd64/thr_lockfree $(TD)/amd64/thr_lockfree_lse: AMD64_CFLAGS = -mcx16
+$(TD)/arm64/thr_lockfree_lse $(TD)/amd64/thr_lockfree_lse: testdata/c/thr_lockfree.c
 
 vet:
 	$(GO) vet ./...
