@@ -31,7 +31,7 @@ NATIVE_PROGS := hello exitcode intarith control strings sortmem stdiofmt fileio 
 
 # Process-model programs: threads, futexes, memory ordering, signals and
 # processes.
-PM_C_PROGS := thr_storm thr_futex thr_robust thr_lockfree thr_lockfree_lse thr_litmus sig_busy sig_eintr
+PM_C_PROGS := thr_storm thr_futex thr_robust thr_lockfree thr_lockfree_lse thr_litmus sig_busy sig_eintr sig_info sig_thread
 # Assembly tests: testdata/asm/NAME.S linked with the tiny runtime rt.S,
 # no libc, so they run before a translator can start glibc.
 ASM_PROGS    := $(filter-out rt,$(basename $(notdir $(wildcard testdata/asm/*.S))))
