@@ -26,20 +26,24 @@ FERRY_LDFLAGS := -T=0x7e0000001000
 # NATIVE_PROGS are portable (no arch-specific output) and are also built for
 # amd64 so the tests can check the qemu oracle against a native run and the
 # benchmark has a native baseline.
+# The process-model programs (threads, futexes, memory ordering, signals,
+# processes) are all portable; they link with -pthread.
+PM_C_PROGS   := thr_storm thr_futex thr_robust thr_lockfree thr_lockfree_lse thr_litmus sig_busy sig_eintr sig_info sig_thread proc_spawn proc_mmap proc_exec
 C_PROGS      := $(basename $(notdir $(wildcard testdata/c/*.c)))
-NATIVE_PROGS := hello exitcode intarith control strings sortmem stdiofmt fileio bench
+NATIVE_PROGS := hello exitcode intarith control strings sortmem stdiofmt fileio bench $(PM_C_PROGS)
 
-# Process-model programs: threads, futexes, memory ordering, signals and
-# processes.
-PM_C_PROGS := thr_storm thr_futex thr_robust thr_lockfree thr_lockfree_lse thr_litmus sig_busy sig_eintr sig_info sig_thread
 # Assembly tests: testdata/asm/NAME.S linked with the tiny runtime rt.S,
 # no libc, so they run before a translator can start glibc.
 ASM_PROGS    := $(filter-out rt,$(basename $(notdir $(wildcard testdata/asm/*.S))))
 
+# Go guests: testdata/go/NAME/main.go, built for arm64 and, as their
+# oracle, natively (the go tool decides whether they are up to date).
+GO_PROGS     := $(notdir $(wildcard testdata/go/*))
+
 ARM64_BINS  := $(addprefix $(TD)/arm64/,$(C_PROGS) $(ASM_PROGS))
 NATIVE_BINS := $(addprefix $(TD)/amd64/,$(NATIVE_PROGS))
 
-.PHONY: all bin/ferry deps testdata test vet fmtcheck gotest bench demo clean
+.PHONY: all bin/ferry deps testdata gotestdata test vet fmtcheck gotest bench demo clean
 
 all: bin/ferry
 
@@ -53,7 +57,13 @@ demo: bin/ferry
 deps:
 	bash scripts/deps.sh
 
-testdata: $(ARM64_BINS) $(NATIVE_BINS)
+testdata: $(ARM64_BINS) $(NATIVE_BINS) gotestdata
+
+gotestdata: | $(TD)/arm64 $(TD)/amd64
+	@for p in $(GO_PROGS); do \
+		GOARCH=arm64 CGO_ENABLED=0 $(GO) build -trimpath -o $(TD)/arm64/$$p ./testdata/go/$$p && \
+		GOARCH=amd64 CGO_ENABLED=0 $(GO) build -trimpath -o $(TD)/amd64/$$p ./testdata/go/$$p || exit 1; \
+	done
 
 $(TD)/arm64/%: testdata/c/%.c testdata/c/check.h testdata/c/pm.h | $(TD)/arm64
 	$(CROSS) $(CFLAGS) $(ARM64_CFLAGS) -o $@ $< -lm

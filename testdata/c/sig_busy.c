@@ -120,6 +120,8 @@ static uint64_t compute(int rounds)
 
 int main(void)
 {
+	watchdog_start(30);
+
 	/* alarm(): SIGALRM after a second, into the spinning loop. */
 	handle(SIGALRM, on_flag);
 	flag = 0;
@@ -207,5 +209,6 @@ int main(void)
 	itimer(ITIMER_REAL, 0, 0);
 	printf("compute under signals: result %s, 50 signals delivered %d\n", noisy == quiet ? "same" : "DIFFERENT",
 	       ticks >= 50);
+	watchdog_stop();
 	return 0;
 }
