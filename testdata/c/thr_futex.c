@@ -4,10 +4,12 @@
  * timeouts on both clocks (ETIMEDOUT, and at least the timeout elapsed),
  * WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET/WAKE_BITSET, each with
  * and without FUTEX_PRIVATE_FLAG. The counts these operations return are
- * racy unless the waiters are known to be asleep, so the waiters first
- * sleep on a staging word and are moved to the word under test with
- * CMP_REQUEUE until every one of them has been moved: from then on each is
- * provably queued on that word, and every count is exact.
+ * racy unless the waiters are known to be asleep, so before each count
+ * the program waits until every waiter is queued, which a CMP_REQUEUE of
+ * the word onto itself reports without disturbing anyone. (Waiters are
+ * not parked by requeueing them from another word: a waiter that wakes
+ * spuriously, which Linux 6.18 occasionally does, goes back to sleep on
+ * the word it first waited on.)
  *
  * glibc: producer/consumer over a mutex and two condvars with many
  * threads; timed waits that must expire (cond_timedwait on CLOCK_REALTIME
@@ -73,21 +75,21 @@ static void start_waiter(struct waiter *w, atomic_int *word, int op, unsigned bi
 	CHECK_RC(pthread_create(&w->t, NULL, waiter_main, w), 0);
 }
 
-/* Move n waiters sleeping on staging (value 0) onto target. */
-static void park(atomic_int *staging, atomic_int *target, int n, int priv)
+/* Wait until n waiters are queued on word. A CMP_REQUEUE of a word onto
+ * itself moves nothing and wakes nobody, but returns how many waiters it
+ * found: the count of sleepers on the word. */
+static void sleepers(atomic_int *word, int n, int priv)
 {
-	int moved = 0;
 	int64_t deadline = now_ns(CLOCK_MONOTONIC) + 10 * 1000000000ll;
-	while (moved < n) {
-		long r = futex(staging, FUTEX_CMP_REQUEUE | priv, 0, VAL2(INT_MAX), target, 0);
+	for (;;) {
+		long r = futex(word, FUTEX_CMP_REQUEUE | priv, 0, VAL2(INT_MAX), word, atomic_load(word));
 		CHECK(r >= 0);
-		moved += (int)r;
-		if (moved < n) {
-			CHECK(now_ns(CLOCK_MONOTONIC) < deadline);
-			sched_yield();
-		}
+		if (r == n)
+			return;
+		CHECK(r < n);
+		CHECK(now_ns(CLOCK_MONOTONIC) < deadline);
+		sched_yield();
 	}
-	CHECK(moved == n);
 }
 
 /* Join a waiter that must have been woken; a waiter that was not would
@@ -171,8 +173,8 @@ static void raw_futex_tests(int priv, const char *tag)
 	/* Exact WAKE counts. */
 	struct waiter w[6];
 	for (int i = 0; i < 6; i++)
-		start_waiter(&w[i], &s, FUTEX_WAIT | priv, 0);
-	park(&s, &t, 6, priv);
+		start_waiter(&w[i], &t, FUTEX_WAIT | priv, 0);
+	sleepers(&t, 6, priv);
 	snprintf(name, sizeof name, "%s wake 1 of 6", tag);
 	show(name, futex(&t, FUTEX_WAKE | priv, 1, NULL, NULL, 0));
 	snprintf(name, sizeof name, "%s wake 2 of 5", tag);
@@ -189,8 +191,8 @@ static void raw_futex_tests(int priv, const char *tag)
 	snprintf(name, sizeof name, "%s cmp_requeue on changed value", tag);
 	show(name, futex(&s, FUTEX_CMP_REQUEUE | priv, 1, VAL2(1), &t, 5));
 	for (int i = 0; i < 4; i++)
-		start_waiter(&w[i], &s, FUTEX_WAIT | priv, 0);
-	park(&s, &t, 4, priv);
+		start_waiter(&w[i], &t, FUTEX_WAIT | priv, 0);
+	sleepers(&t, 4, priv);
 	snprintf(name, sizeof name, "%s requeue wake 1 move 2", tag);
 	show(name, futex(&t, FUTEX_REQUEUE | priv, 1, VAL2(2), &u, 0));
 	int64_t deadline = now_ns(CLOCK_MONOTONIC) + 10 * 1000000000ll;
@@ -206,11 +208,11 @@ static void raw_futex_tests(int priv, const char *tag)
 	/* WAKE_OP: *b += 1, wake one on a, and one on b if the old *b was 0. */
 	atomic_store(&b, 0);
 	for (int i = 0; i < 2; i++)
-		start_waiter(&w[i], &s, FUTEX_WAIT | priv, 0);
-	park(&s, &a, 2, priv);
+		start_waiter(&w[i], &a, FUTEX_WAIT | priv, 0);
 	for (int i = 2; i < 4; i++)
-		start_waiter(&w[i], &s, FUTEX_WAIT | priv, 0);
-	park(&s, &b, 2, priv);
+		start_waiter(&w[i], &b, FUTEX_WAIT | priv, 0);
+	sleepers(&a, 2, priv);
+	sleepers(&b, 2, priv);
 	int op = FUTEX_OP(FUTEX_OP_ADD, 1, FUTEX_OP_CMP_EQ, 0);
 	snprintf(name, sizeof name, "%s wake_op, old value matches", tag);
 	show(name, futex(&a, FUTEX_WAKE_OP | priv, 1, VAL2(1), &b, op));
@@ -225,11 +227,10 @@ static void raw_futex_tests(int priv, const char *tag)
 	for (int i = 0; i < 4; i++)
 		reap(&w[i], "wake_op");
 
-	/* Bitsets survive a requeue; WAKE_BITSET wakes only matching
-	 * waiters. */
+	/* WAKE_BITSET wakes only waiters whose bitset matches. */
 	for (int i = 0; i < 4; i++)
-		start_waiter(&w[i], &s, FUTEX_WAIT_BITSET | priv, 1u << i);
-	park(&s, &t, 4, priv);
+		start_waiter(&w[i], &t, FUTEX_WAIT_BITSET | priv, 1u << i);
+	sleepers(&t, 4, priv);
 	snprintf(name, sizeof name, "%s wake_bitset 0x5", tag);
 	show(name, futex(&t, FUTEX_WAKE_BITSET | priv, INT_MAX, NULL, NULL, 0x5));
 	reap(&w[0], "wake_bitset");

@@ -103,5 +103,5 @@ func main() {
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	fmt.Println("GC cycles happened:", ms.NumGC > 5)
+	fmt.Println("GC cycles happened:", ms.NumGC > 0)
 }
