@@ -27,16 +27,24 @@ FERRY_LDFLAGS := -T=0x7e0000001000
 # NATIVE_PROGS are portable (no arch-specific output) and are also built for
 # amd64 so the tests can check the qemu oracle against a native run and the
 # benchmark has a native baseline.
+# The process-model programs (threads, futexes, memory ordering, signals,
+# processes) are all portable; they link with -pthread.
+PM_C_PROGS   := thr_storm thr_futex thr_robust thr_lockfree thr_lockfree_lse thr_litmus sig_busy sig_eintr sig_info sig_thread proc_spawn proc_mmap proc_exec
 C_PROGS      := $(basename $(notdir $(wildcard testdata/c/*.c)))
-NATIVE_PROGS := hello exitcode intarith control strings sortmem stdiofmt fileio bench
+NATIVE_PROGS := hello exitcode intarith control strings sortmem stdiofmt fileio bench $(PM_C_PROGS)
+
 # Assembly tests: testdata/asm/NAME.S linked with the tiny runtime rt.S,
 # no libc, so they run before a translator can start glibc.
 ASM_PROGS    := $(filter-out rt,$(basename $(notdir $(wildcard testdata/asm/*.S))))
 
+# Go guests: testdata/go/NAME/main.go, built for arm64 and, as their
+# oracle, natively (the go tool decides whether they are up to date).
+GO_PROGS     := $(notdir $(wildcard testdata/go/*))
+
 ARM64_BINS  := $(addprefix $(TD)/arm64/,$(C_PROGS) $(ASM_PROGS))
 NATIVE_BINS := $(addprefix $(TD)/amd64/,$(NATIVE_PROGS))
 
-.PHONY: all bin/ferry deps testdata test vet fmtcheck gotest bench demo clean gostd-test
+.PHONY: all bin/ferry deps testdata gotestdata test vet fmtcheck gotest bench demo clean gostd-test
 
 all: bin/ferry
 
@@ -50,19 +58,33 @@ demo: bin/ferry
 deps:
 	bash scripts/deps.sh
 
-testdata: $(ARM64_BINS) $(NATIVE_BINS)
+testdata: $(ARM64_BINS) $(NATIVE_BINS) gotestdata
 
-$(TD)/arm64/%: testdata/c/%.c testdata/c/check.h | $(TD)/arm64
-	$(CROSS) $(CFLAGS) -o $@ $< -lm
+gotestdata: | $(TD)/arm64 $(TD)/amd64
+	@for p in $(GO_PROGS); do \
+		GOARCH=arm64 CGO_ENABLED=0 $(GO) build -trimpath -o $(TD)/arm64/$$p ./testdata/go/$$p && \
+		GOARCH=amd64 CGO_ENABLED=0 $(GO) build -trimpath -o $(TD)/amd64/$$p ./testdata/go/$$p || exit 1; \
+	done
 
-$(TD)/amd64/%: testdata/c/%.c testdata/c/check.h | $(TD)/amd64
-	$(HOSTCC) $(CFLAGS) -o $@ $< -lm
+$(TD)/arm64/%: testdata/c/%.c testdata/c/check.h testdata/c/pm.h | $(TD)/arm64
+	$(CROSS) $(CFLAGS) $(ARM64_CFLAGS) -o $@ $< -lm
+
+$(TD)/amd64/%: testdata/c/%.c testdata/c/check.h testdata/c/pm.h | $(TD)/amd64
+	$(HOSTCC) $(CFLAGS) $(AMD64_CFLAGS) -o $@ $< -lm
 
 $(TD)/arm64/%: testdata/asm/%.S testdata/asm/rt.S testdata/asm/rt.h | $(TD)/arm64
 	$(CROSS) -static -nostdlib -Wa,--fatal-warnings -o $@ testdata/asm/rt.S $<
 
 $(TD)/arm64 $(TD)/amd64:
 	mkdir -p $@
+
+# thr_lockfree's atomics are exclusive-access loops (GCC would otherwise
+# call helpers that pick LSE at run time), thr_lockfree_lse's are LSE; the
+# amd64 builds need CMPXCHG16B for the 128-bit CAS.
+$(TD)/arm64/thr_lockfree: ARM64_CFLAGS = -march=armv8-a -mno-outline-atomics
+$(TD)/arm64/thr_lockfree_lse: ARM64_CFLAGS = -march=armv8.1-a
+$(TD)/amd64/thr_lockfree $(TD)/amd64/thr_lockfree_lse: AMD64_CFLAGS = -mcx16
+$(TD)/arm64/thr_lockfree_lse $(TD)/amd64/thr_lockfree_lse: testdata/c/thr_lockfree.c
 
 vet:
 	$(GO) vet ./...
