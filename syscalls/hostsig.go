@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"ferry/ir"
@@ -28,8 +29,9 @@ import (
 // and delivers the signal from its dispatcher.
 //
 // Signals that stay with their usual owners: SIGKILL and SIGSTOP
-// (uncatchable), the synchronous faults SIGSEGV, SIGBUS, SIGFPE, SIGILL and
-// SIGTRAP (the engines' fault handling), and SIGPROF (Go's profiler).
+// (uncatchable) and the synchronous faults SIGSEGV, SIGBUS, SIGFPE, SIGILL
+// and SIGTRAP (the engines' fault handling). SIGPROF is the guest's
+// (ITIMER_PROF, profilers): Go's CPU profiler does not work in ferry.
 // SIGURG is shared: Go's handler still runs for every one, since the Go
 // runtime preempts goroutines with it.
 
@@ -45,6 +47,22 @@ var (
 
 // recordReadFD is the router's end of the pipe.
 var recordReadFD = -1
+
+// recordsWritten counts records the handler wrote (atomically, in
+// assembly), recordsRouted those the router or a thread routed: while they
+// differ, a signal has reached ferry that the guest does not know of yet.
+var recordsWritten, recordsRouted atomic.Uint64
+
+// routePending routes the signals that have reached ferry but not the
+// guest's pending sets yet. A thread calls it before it looks for signals
+// to deliver, so a signal that arrived before a system call returned is
+// delivered before the guest sees the result, as on Linux (a SIGCHLD
+// handler runs before waitpid returns), without waiting for the router.
+func (p *Process) routePending() {
+	if recordsWritten.Load() != recordsRouted.Load() {
+		p.drainHostSignals()
+	}
+}
 
 func asyncSignalHandler()
 func safeSyscall(interrupt *uint32, nr, a1, a2, a3, a4, a5, a6 uintptr) (r uintptr)
@@ -88,7 +106,7 @@ func guestSignals() []unix.Signal {
 	for s := 1; s <= NSig; s++ {
 		switch unix.Signal(s) {
 		case unix.SIGKILL, unix.SIGSTOP, unix.SIGSEGV, unix.SIGBUS, unix.SIGFPE, unix.SIGILL,
-			unix.SIGTRAP, unix.SIGPROF:
+			unix.SIGTRAP:
 			continue
 		}
 		out = append(out, unix.Signal(s))
@@ -188,6 +206,7 @@ func (p *Process) routeHostSignals(f *os.File) {
 }
 
 func (p *Process) routeRecord(rec []byte) {
+	defer recordsRouted.Add(1)
 	var info SigInfo
 	info.decode(rec[:siginfoSize])
 	tid := int(binary.LittleEndian.Uint64(rec[siginfoSize:]))

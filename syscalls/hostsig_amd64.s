@@ -23,7 +23,9 @@
 //     (cpu.Budget = 0 through R15, which holds the *ir.CPU there), so it
 //     returns to its dispatcher at the next block entry.
 //  3. The signal is recorded for the router goroutine: siginfo and the
-//     receiving tid, written to a non-blocking pipe in one atomic write.
+//     receiving tid, written to a non-blocking pipe in one atomic write,
+//     then counted in recordsWritten (so a thread can tell that a record
+//     it must route itself is waiting).
 //     SIGURG sent by this process to one of its threads is the Go
 //     runtime's preemption request or ferry's own wake-up and is not
 //     recorded; Go's handler still gets every SIGURG.
@@ -81,6 +83,8 @@ copy:
 	MOVL $SYS_write, AX
 	SYSCALL
 	ADDQ $(RECORD+8), SP
+	LOCK
+	INCQ ·recordsWritten(SB)
 
 chain:
 	CMPL R12, $SIGURG

@@ -319,17 +319,19 @@ func (p *Process) copyIn(addr, n uint64) ([]byte, bool) {
 // the same on both architectures.
 func errno(e unix.Errno) int64 { return -int64(e) }
 
-// host performs a host system call with guest arguments that cannot block
-// for long. Blocking calls go through Thread.hostBlocking instead, which a
-// signal for the guest can interrupt.
+// host performs a host system call with guest arguments for code that does
+// not know the calling Thread. It runs through safeSyscall too, so a signal
+// that reaches the thread while the call blocks (or is about to enter the
+// kernel) interrupts it with EINTR; only a wake-up sent before the call
+// started is missed, which Thread.hostBlocking, used by every call that
+// usually blocks, does not miss.
 func host(nr uintptr, a ...uint64) int64 {
 	var x [6]uintptr
 	for i, v := range a {
 		x[i] = uintptr(v)
 	}
-	r, _, e := unix.Syscall6(nr, x[0], x[1], x[2], x[3], x[4], x[5])
-	if e != 0 {
-		return errno(e)
-	}
-	return int64(r)
+	return int64(blockingSyscall(&neverInterrupted, nr, x[0], x[1], x[2], x[3], x[4], x[5]))
 }
+
+// neverInterrupted is the interrupt word of calls made through host.
+var neverInterrupted uint32

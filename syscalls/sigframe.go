@@ -3,6 +3,7 @@ package syscalls
 import (
 	"encoding/binary"
 	"fmt"
+	"strings"
 	"sync/atomic"
 
 	"ferry/ir"
@@ -80,6 +81,35 @@ func (p *Process) SegvCode(addr uint64) int32 {
 		return SEGV_ACCERR
 	}
 	return SEGV_MAPERR
+}
+
+// busCode is BUS_ADRERR.
+const busAdrerr = 2
+
+// memoryFault is the signal a guest memory fault at addr raises: SIGBUS
+// (BUS_ADRERR) for a page of a file mapping that lies wholly beyond the
+// end of the file, as the kernel raises it; otherwise SIGSEGV. The engines
+// report only the address, so the file's size decides.
+func (p *Process) memoryFault(addr uint64) SigInfo {
+	p.memMu.RLock()
+	mp, ok := p.Mem.Lookup(addr)
+	p.memMu.RUnlock()
+	if ok && mp.Flags&guestmem.MapAnonymous == 0 && mp.Name != "" && !strings.HasPrefix(mp.Name, "[") {
+		var st unix.Stat_t
+		err := unix.Stat(fmt.Sprintf("/proc/self/map_files/%x-%x", mp.Start, mp.End), &st)
+		if err != nil {
+			err = unix.Stat(mp.Name, &st)
+		}
+		pageOff := mp.Offset + guestmem.PageAlignDown(addr-mp.Start)
+		if err == nil && st.Mode&unix.S_IFMT == unix.S_IFREG && uint64(st.Size) <= pageOff {
+			return SigInfo{Signo: int32(unix.SIGBUS), Code: busAdrerr}.withAddr(addr)
+		}
+	}
+	code := int32(SEGV_MAPERR)
+	if ok {
+		code = SEGV_ACCERR
+	}
+	return SigInfo{Signo: int32(unix.SIGSEGV), Code: code}.withAddr(addr)
 }
 
 // sigreturnCode is the trampoline every handler without SA_RESTORER
@@ -209,8 +239,8 @@ func (t *Thread) deliver(sig int, info SigInfo, memFault bool) bool {
 	}
 	t.setMask(mask)
 	if act.Flags&saResethand != 0 {
+		// The kernel resets only the handler; the flags stay as set.
 		atomic.StoreUint64(&p.SigActions[sig].Handler, sigDfl)
-		atomic.StoreUint64(&p.SigActions[sig].Flags, act.Flags&^saSiginfo)
 	}
 
 	cpu.X[0] = uint64(sig)

@@ -28,6 +28,11 @@ const (
 	sigpipe       // EPIPE comes with SIGPIPE
 	sigpipeMsg2   // ... unless argument 2 has MSG_NOSIGNAL (sendmsg)
 	sigpipeMsg3   // ... unless argument 3 has MSG_NOSIGNAL (sendto)
+	// intrRcvTimeo/intrSndTimeo: on a socket (argument 0) with
+	// SO_RCVTIMEO/SO_SNDTIMEO set, an interrupted call ends with EINTR
+	// even under SA_RESTART, as the kernel's sock_intr_errno decides.
+	intrRcvTimeo
+	intrSndTimeo
 )
 
 type supportLevel uint8
@@ -160,10 +165,10 @@ func rows() []syscallDef {
 		60:  {name: "quotactl", fn: passthrough(unix.SYS_QUOTACTL)},
 		61:  {name: "getdents64", args: "fxd", fn: passthrough(unix.SYS_GETDENTS64)},
 		62:  {name: "lseek", args: "fdd", fn: passthrough(unix.SYS_LSEEK)},
-		63:  {name: "read", args: "fxd", fn: (*Thread).sysRead},
-		64:  {name: "write", args: "fxd", fn: passthrough(unix.SYS_WRITE), flags: sigpipe},
-		65:  {name: "readv", args: "fxd", fn: passthrough(unix.SYS_READV)},
-		66:  {name: "writev", args: "fxd", fn: passthrough(unix.SYS_WRITEV), flags: sigpipe},
+		63:  {name: "read", args: "fxd", fn: (*Thread).sysRead, flags: intrRcvTimeo},
+		64:  {name: "write", args: "fxd", fn: passthrough(unix.SYS_WRITE), flags: intrSndTimeo | sigpipe},
+		65:  {name: "readv", args: "fxd", fn: passthrough(unix.SYS_READV), flags: intrRcvTimeo},
+		66:  {name: "writev", args: "fxd", fn: passthrough(unix.SYS_WRITEV), flags: intrSndTimeo | sigpipe},
 		67:  {name: "pread64", args: "fxdd", fn: passthrough(unix.SYS_PREAD64)},
 		68:  {name: "pwrite64", args: "fxdd", fn: passthrough(unix.SYS_PWRITE64), flags: sigpipe},
 		69:  {name: "preadv", args: "fxdd", fn: passthrough(unix.SYS_PREADV)},
@@ -299,17 +304,17 @@ func rows() []syscallDef {
 		199: {name: "socketpair", args: "dddx", fn: passthrough(unix.SYS_SOCKETPAIR)},
 		200: {name: "bind", args: "fxd", fn: passthrough(unix.SYS_BIND)},
 		201: {name: "listen", args: "fd", fn: passthrough(unix.SYS_LISTEN)},
-		202: {name: "accept", args: "fxx", fn: passthrough(unix.SYS_ACCEPT)},
-		203: {name: "connect", args: "fxd", fn: passthrough(unix.SYS_CONNECT)},
+		202: {name: "accept", args: "fxx", fn: passthrough(unix.SYS_ACCEPT), flags: intrRcvTimeo},
+		203: {name: "connect", args: "fxd", fn: passthrough(unix.SYS_CONNECT), flags: intrSndTimeo},
 		204: {name: "getsockname", args: "fxx", fn: passthrough(unix.SYS_GETSOCKNAME)},
 		205: {name: "getpeername", args: "fxx", fn: passthrough(unix.SYS_GETPEERNAME)},
-		206: {name: "sendto", args: "fxdxxd", fn: passthrough(unix.SYS_SENDTO), flags: sigpipeMsg3},
-		207: {name: "recvfrom", args: "fxdxxx", fn: passthrough(unix.SYS_RECVFROM)},
+		206: {name: "sendto", args: "fxdxxd", fn: passthrough(unix.SYS_SENDTO), flags: intrSndTimeo | sigpipeMsg3},
+		207: {name: "recvfrom", args: "fxdxxx", fn: passthrough(unix.SYS_RECVFROM), flags: intrRcvTimeo},
 		208: {name: "setsockopt", args: "fddxd", fn: passthrough(unix.SYS_SETSOCKOPT)},
 		209: {name: "getsockopt", args: "fddxx", fn: passthrough(unix.SYS_GETSOCKOPT)},
 		210: {name: "shutdown", args: "fd", fn: passthrough(unix.SYS_SHUTDOWN)},
-		211: {name: "sendmsg", args: "fxx", fn: passthrough(unix.SYS_SENDMSG), flags: sigpipeMsg2},
-		212: {name: "recvmsg", args: "fxx", fn: passthrough(unix.SYS_RECVMSG)},
+		211: {name: "sendmsg", args: "fxx", fn: passthrough(unix.SYS_SENDMSG), flags: intrSndTimeo | sigpipeMsg2},
+		212: {name: "recvmsg", args: "fxx", fn: passthrough(unix.SYS_RECVMSG), flags: intrRcvTimeo},
 		213: {name: "readahead", fn: passthrough(unix.SYS_READAHEAD)},
 		214: {name: "brk", args: "x", fn: proc((*Process).sysBrk), flags: memWrite | retHex},
 		215: {name: "munmap", args: "xx", fn: proc((*Process).sysMunmap), flags: memWrite},
@@ -339,8 +344,8 @@ func rows() []syscallDef {
 		239: {name: "move_pages"},
 		240: {name: "rt_tgsigqueueinfo", args: "dddx", fn: (*Thread).sysRtTgsigqueueinfo},
 		241: {name: "perf_event_open", note: "not implemented yet"},
-		242: {name: "accept4", args: "fxxx", fn: passthrough(unix.SYS_ACCEPT4)},
-		243: {name: "recvmmsg", fn: passthrough(unix.SYS_RECVMMSG)},
+		242: {name: "accept4", args: "fxxx", fn: passthrough(unix.SYS_ACCEPT4), flags: intrRcvTimeo},
+		243: {name: "recvmmsg", fn: passthrough(unix.SYS_RECVMMSG), flags: intrRcvTimeo},
 		244: {name: "arch_specific_syscall"},
 		260: {name: "wait4", args: "dxxx", fn: passthrough(unix.SYS_WAIT4)},
 		261: {name: "prlimit64", args: "ddxx", fn: proc((*Process).sysPrlimit64)},
@@ -351,7 +356,7 @@ func rows() []syscallDef {
 		266: {name: "clock_adjtime", fn: passthrough(unix.SYS_CLOCK_ADJTIME)},
 		267: {name: "syncfs", args: "f", fn: passthrough(unix.SYS_SYNCFS)},
 		268: {name: "setns", args: "fx", fn: passthrough(unix.SYS_SETNS), level: partial, note: "for the calling thread, like unshare"},
-		269: {name: "sendmmsg", fn: passthrough(unix.SYS_SENDMMSG), flags: sigpipeMsg3},
+		269: {name: "sendmmsg", fn: passthrough(unix.SYS_SENDMMSG), flags: intrSndTimeo | sigpipeMsg3},
 		270: {name: "process_vm_readv", fn: passthrough(unix.SYS_PROCESS_VM_READV)},
 		271: {name: "process_vm_writev", fn: passthrough(unix.SYS_PROCESS_VM_WRITEV)},
 		272: {name: "kcmp", fn: passthrough(unix.SYS_KCMP)},

@@ -92,8 +92,11 @@ func (t *Thread) Run() {
 	cpu := &t.CPU
 	for {
 		atomic.StoreUint32(&cpu.Interrupt, 0)
-		if t.hasDeliverable() {
-			t.deliverSignals(nil)
+		t.P.routePending()
+		// Like the kernel on its way back to user mode: a frame for every
+		// deliverable signal, each handler's mask applying to the next,
+		// so the last one set up runs first.
+		for t.hasDeliverable() && t.deliverSignals(nil) {
 		}
 		switch reason := t.runner.Run(cpu); reason {
 		case ir.ExitSyscall:
@@ -110,8 +113,12 @@ func (t *Thread) Run() {
 			t.fault(SigInfo{Signo: int32(unix.SIGTRAP), Code: TRAP_BRKPT}.withAddr(cpu.PC),
 				fmt.Sprintf("breakpoint (brk #%#x) at %#x", cpu.ExitInfo, cpu.PC))
 		case ir.ExitFault:
-			t.fault(SigInfo{Signo: int32(unix.SIGSEGV), Code: t.P.SegvCode(cpu.ExitInfo)}.withAddr(cpu.ExitInfo),
-				fmt.Sprintf("segmentation fault at %#x (pc %#x)", cpu.ExitInfo, cpu.PC))
+			info := t.P.memoryFault(cpu.ExitInfo)
+			what := "segmentation fault"
+			if info.Signo == int32(unix.SIGBUS) {
+				what = "bus error (beyond the end of a mapped file)"
+			}
+			t.fault(info, fmt.Sprintf("%s at %#x (pc %#x)", what, cpu.ExitInfo, cpu.PC))
 		default:
 			panic(fmt.Sprintf("engine returned exit reason %d at pc %#x", reason, cpu.PC))
 		}
@@ -173,14 +180,13 @@ func (t *Thread) Syscall() (ended bool) {
 	if def.flags&threadEnded != 0 && ret == 0 {
 		return true
 	}
-	if ret == -int64(unix.EINTR) && def.flags&intrNoHand != 0 {
-		ret = -errRestartNoHand
-	} else if ret == -int64(unix.EINTR) && def.flags&intrPassEINTR == 0 {
-		ret = -errRestartSys
+	if ret == -int64(unix.EINTR) {
+		ret = interruptedResult(def, &args)
 	}
 	if def.flags&noResult != 0 {
 		return false
 	}
+	p.routePending()
 	if p.Strace {
 		p.trace(def, &args, ret)
 	}
@@ -199,6 +205,27 @@ func (t *Thread) Syscall() (ended bool) {
 		t.sendThread(t.selfInfo(int(unix.SIGPIPE), siUser), t)
 	}
 	return false
+}
+
+// interruptedResult is what a host EINTR of this call means for the
+// guest: one of the kernel's restart codes, or EINTR itself.
+func interruptedResult(def *syscallDef, a *[6]uint64) int64 {
+	switch {
+	case def.flags&intrNoHand != 0:
+		return -errRestartNoHand
+	case def.flags&intrPassEINTR != 0:
+		return errno(unix.EINTR)
+	case def.flags&intrRcvTimeo != 0 && socketTimeout(int(int32(a[0])), unix.SO_RCVTIMEO),
+		def.flags&intrSndTimeo != 0 && socketTimeout(int(int32(a[0])), unix.SO_SNDTIMEO):
+		return errno(unix.EINTR)
+	}
+	return -errRestartSys
+}
+
+// socketTimeout reports whether fd is a socket with the timeout opt set.
+func socketTimeout(fd, opt int) bool {
+	tv, err := unix.GetsockoptTimeval(fd, unix.SOL_SOCKET, opt)
+	return err == nil && (tv.Sec != 0 || tv.Usec != 0)
 }
 
 // restartInfo describes a system call that a signal interrupted, for the
