@@ -74,15 +74,53 @@ func (t *Thread) sysExecve(a *[6]uint64) int64 {
 	if !ok {
 		return errno(unix.EFAULT)
 	}
+	return t.execve(path, a[1], a[2])
+}
+
+// sysExecveat resolves (dirfd, path, flags) to a path the exec machinery
+// can open, the way the kernel names the file (/proc/self/fd/N/…):
+// AT_EMPTY_PATH executes dirfd itself (fexecve), AT_SYMLINK_NOFOLLOW refuses
+// a symbolic link.
+func (t *Thread) sysExecveat(a *[6]uint64) int64 {
+	const atEmptyPath, atSymlinkNofollow = 0x1000, 0x100
+	p := t.P
+	dirfd, flags := int(int32(a[0])), a[4]
+	if flags&^(atEmptyPath|atSymlinkNofollow) != 0 {
+		return errno(unix.EINVAL)
+	}
+	path, ok := p.cString(a[1], unix.PathMax+1)
+	if !ok {
+		return errno(unix.EFAULT)
+	}
+	switch {
+	case path == "" && flags&atEmptyPath != 0:
+		path = "/proc/self/fd/" + strconv.Itoa(dirfd)
+	case path == "":
+		return errno(unix.ENOENT)
+	case !strings.HasPrefix(path, "/") && dirfd != unix.AT_FDCWD:
+		path = "/proc/self/fd/" + strconv.Itoa(dirfd) + "/" + path
+	}
+	if flags&atSymlinkNofollow != 0 && path != "" {
+		var st unix.Stat_t
+		if unix.Lstat(path, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK && !strings.HasPrefix(path, "/proc/self/fd/") {
+			return errno(unix.ELOOP)
+		}
+	}
+	return t.execve(path, a[2], a[3])
+}
+
+// execve runs the program at path with the guest's argv and envp arrays.
+func (t *Thread) execve(path string, argvPtr, envpPtr uint64) int64 {
+	p := t.P
 	if len(path) > unix.PathMax {
 		return errno(unix.ENAMETOOLONG)
 	}
 	total := 0
-	argv, e := p.readStringArray(a[1], &total)
+	argv, e := p.readStringArray(argvPtr, &total)
 	if e != 0 {
 		return errno(e)
 	}
-	envp, e := p.readStringArray(a[2], &total)
+	envp, e := p.readStringArray(envpPtr, &total)
 	if e != 0 {
 		return errno(e)
 	}

@@ -368,7 +368,7 @@ func rows() []syscallDef {
 		278: {name: "getrandom", args: "xdx", fn: passthrough(unix.SYS_GETRANDOM)},
 		279: {name: "memfd_create", args: "sx", fn: passthrough(unix.SYS_MEMFD_CREATE)},
 		280: {name: "bpf", note: "not implemented yet"},
-		281: {name: "execveat", note: "not implemented yet (glibc's fexecve falls back to /proc/self/fd)"},
+		281: {name: "execveat", args: "fsxxx", fn: (*Thread).sysExecveat},
 		282: {name: "userfaultfd", note: "not implemented yet"},
 		283: {name: "membarrier", args: "dxd", fn: passthrough(unix.SYS_MEMBARRIER)},
 		284: {name: "mlock2"},
