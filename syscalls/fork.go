@@ -27,10 +27,11 @@ import (
 // the guest: same fds (FD_CLOEXEC ones included), cwd, umask, rlimits,
 // credentials, session and process group; wait4 and SIGCHLD work as usual.
 //
-// Shared file mappings stay shared: the parent opens the mapped file again
-// (by name, or through /proc/self/map_files if it was deleted) and the
-// child maps it. MAP_SHARED|MAP_ANONYMOUS memory, and shared mappings whose
-// file cannot be reopened, are copied like private memory.
+// Shared mappings stay shared: the parent opens the mapped file again (by
+// name, or through /proc/self/map_files, which also names the shmem object
+// behind MAP_SHARED|MAP_ANONYMOUS memory and deleted files) and the child
+// maps it. Opening map_files needs CAP_SYS_ADMIN; without it, shared
+// memory that cannot be reopened by name is copied like private memory.
 
 const forkMagic = "ferry-fork-1\n"
 
@@ -137,7 +138,9 @@ func (p *Process) spawnChild(img *forkImage) (int, error) {
 	}()
 	off := uint64(0)
 	for i, mp := range mappings {
-		if mp.Flags&guestmem.MapTypeMask != guestmem.MapPrivate && mp.Flags&guestmem.MapAnonymous == 0 {
+		// Shared memory, anonymous (a shmem object) or file-backed, is
+		// opened again so the child maps the very same pages.
+		if mp.Flags&guestmem.MapTypeMask != guestmem.MapPrivate {
 			if f := reopenMapped(mp); f >= 0 {
 				passFDs = append(passFDs, f)
 				img.Regions[i] = forkRegion{FileFD: f}
@@ -276,7 +279,11 @@ func RestoreFork(fd int, base uint64) (*Process, *Thread, error) {
 		reg := img.Regions[i]
 		var e unix.Errno
 		if reg.FileFD >= 0 {
-			e = p.Mem.MapNoReplace(mp.Start, length, mp.Prot, mp.Flags, reg.FileFD, mp.Offset, mp.Name)
+			// Shared anonymous memory comes back as its shmem file.
+			e = p.Mem.MapNoReplace(mp.Start, length, mp.Prot, mp.Flags&^guestmem.MapAnonymous, reg.FileFD, mp.Offset, mp.Name)
+			if e == 0 {
+				p.Mem.Insert(mp) // record what the guest had
+			}
 		} else {
 			// Copy-on-write view of the memfd: zero pages are holes.
 			e = p.Mem.MapNoReplace(mp.Start, length, mp.Prot, guestmem.MapPrivate, fd, base+reg.MemfdOffset, mp.Name)

@@ -176,7 +176,9 @@ func (m *Map) Holes(start, end uint64) [][2]uint64 {
 // clip returns mp restricted to [start, end), keeping Offset consistent.
 func clip(mp Mapping, start, end uint64) Mapping {
 	if mp.Start < start {
-		if mp.Flags&MapAnonymous == 0 {
+		// Shared anonymous memory is a shmem object too: its pieces keep
+		// their offset in it, like file mappings.
+		if mp.Flags&MapAnonymous == 0 || mp.Flags&MapTypeMask != MapPrivate {
 			mp.Offset += start - mp.Start
 		}
 		mp.Start = start
