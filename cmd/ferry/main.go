@@ -47,6 +47,7 @@ func init() {
 }
 
 func main() {
+	captureHostArgs()
 	// Guest memory is mapped outside the Go heap, so ferry's own heap is
 	// small (translation metadata) and mostly long-lived; the default
 	// GOGC=100 collects it far more often than it needs (measured: ~15 %
@@ -192,10 +193,22 @@ func runProgram(opts options, argv []string, stderr io.Writer) (status int) {
 		fmt.Fprintf(stderr, "ferry: cannot map the signal return trampoline: %v\n", err)
 		return exitInternal
 	}
+	auxv := make([]uint64, 0, 2*len(stack.Auxv))
+	for _, e := range stack.Auxv {
+		auxv = append(auxv, e.Type, e.Val)
+	}
+	proc.Image = syscalls.ProcImage{
+		StartCode: img.StartCode, EndCode: img.EndCode, StartData: img.StartData, EndData: img.EndData,
+		StartStack: stack.SP,
+		ArgStart:   stack.ArgStart, ArgEnd: stack.ArgEnd, EnvStart: stack.EnvStart, EnvEnd: stack.EnvEnd,
+		Auxv: auxv,
+	}
 	cpu := ir.CPU{PC: img.Entry}
 	cpu.X[31] = stack.SP
 	main := proc.NewMainThread(cpu)
 	main.Inherit(opts.inherited)
+	// The kernel names a process after the file it executes, not argv[0].
+	main.Comm = syscalls.CommName(prog)
 	return startGuest(opts, proc, main, stderr)
 }
 
@@ -244,6 +257,12 @@ func startGuest(opts options, proc *syscalls.Process, main *syscalls.Thread, std
 	start := time.Now()
 	if opts.stats {
 		proc.OnExit = func(int) { printStats(stderr, opts.engine, proc.Retired(), time.Since(start)) }
+	}
+	if err := proc.ShowToHost(main); err != nil {
+		if opts.debug {
+			fmt.Fprintf(stderr, "ferry: %v: showing the guest's command line in ferry's argument area\n", err)
+		}
+		fillArgArea(hostArgArea, proc.GuestCmdline())
 	}
 	main.Start()
 	return 0
