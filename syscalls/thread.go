@@ -60,6 +60,10 @@ type Thread struct {
 	// count as unblocked when a process-directed one picks its thread.
 	waitSet uint64
 	wake    chan struct{} // a signal was queued for this thread
+	// execName is the name the kernel would give the image execve is
+	// starting: the basename of the path the guest passed (busybox, for
+	// one, re-executes /proc/self/exe and expects "exe").
+	execName string
 }
 
 func (p *Process) newThread(main bool) *Thread {

@@ -61,6 +61,8 @@ var guestCases = []guestCase{
 	{name: "simd_intrin", prog: "simd_intrin"},
 	{name: "simd_crypto", prog: "simd_crypto"},
 	{name: "crc32", prog: "crc32"},
+	// /proc/self as a program sees it: the native kernel is the oracle.
+	{name: "procself", prog: "procself", args: []string{"portable", "x"}, nativeOracle: true},
 }
 
 func TestGuest(t *testing.T) {
