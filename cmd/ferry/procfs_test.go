@@ -246,3 +246,57 @@ func TestPidof(t *testing.T) {
 		})
 	}
 }
+
+// argAreaHelperEnv makes the test binary, run by TestArgAreaFallback, copy
+// a command line over its own argument area and print what the kernel
+// then shows in /proc/self/cmdline.
+const argAreaHelperEnv = "FERRY_TEST_ARG_AREA"
+
+func argAreaHelper() int {
+	captureHostArgs()
+	if hostArgArea == nil {
+		fmt.Fprintln(os.Stderr, "argument strings not contiguous")
+		return 3
+	}
+	// The environment cannot hold NULs: "|" stands for them.
+	fillArgArea(hostArgArea, []byte(strings.ReplaceAll(os.Getenv(argAreaHelperEnv), "|", "\x00")))
+	b, err := os.ReadFile("/proc/self/cmdline")
+	if err != nil {
+		return 4
+	}
+	os.Stdout.Write(b)
+	return 0
+}
+
+// TestArgAreaFallback: where PR_SET_MM_MAP is refused, ferry's argument
+// area shows the guest's command line: the kernel reads exactly that area,
+// NUL-padded when the guest's is shorter, cut (still NUL-terminated) when
+// it is longer.
+func TestArgAreaFallback(t *testing.T) {
+	args := []string{os.Args[0], "-test.run=^$", "some padding", "more"}
+	area := len(strings.Join(args, "\x00")) + 1
+	for _, c := range []struct{ cmdline, want string }{
+		{"guest\x00arg 1\x00", "guest\x00arg 1\x00" + strings.Repeat("\x00", area-len("guest\x00arg 1\x00"))},
+		{strings.Repeat("g", area+10) + "\x00", strings.Repeat("g", area-1) + "\x00"},
+	} {
+		cmd := exec.Command(args[0], args[1:]...)
+		cmd.Env = append(os.Environ(), argAreaHelperEnv+"="+strings.ReplaceAll(c.cmdline, "\x00", "|"))
+		out, err := cmd.Output()
+		if err != nil || string(out) != c.want {
+			t.Errorf("cmdline %q (%v), want %q", out, err, c.want)
+		}
+	}
+}
+
+func TestFillArgArea(t *testing.T) {
+	area := []byte("ferry\x00-engine=jit\x00prog\x00")
+	n := len(area)
+	fillArgArea(area, []byte("prog\x00a\x00"))
+	if want := "prog\x00a\x00" + strings.Repeat("\x00", n-7); string(area) != want {
+		t.Errorf("%q, want %q", area, want)
+	}
+	fillArgArea(area, []byte(strings.Repeat("x", 40)))
+	if want := strings.Repeat("x", n-1) + "\x00"; string(area) != want {
+		t.Errorf("%q, want %q", area, want)
+	}
+}
