@@ -55,6 +55,11 @@ type Image struct {
 	Phnum     uint64 // AT_PHNUM
 	BrkStart  uint64 // first byte of the heap: page after the highest segment
 	ExecStack bool   // PT_GNU_STACK asked for an executable stack
+	// The code and data bounds the kernel records for /proc/PID/stat
+	// (start_code, end_code, start_data, end_data), by its rules: code is
+	// the executable segments' file contents; data runs from the highest
+	// segment start to the highest end of file contents.
+	StartCode, EndCode, StartData, EndData uint64
 }
 
 // Error is a loader failure. Its message names the program; ExitStatus is
@@ -241,6 +246,7 @@ func Load(path string, mem *guestmem.Map) (*Image, error) {
 
 	// Validate every loadable segment before mapping anything.
 	lo, hi := uint64(1<<64-1), uint64(0)
+	startCode, endCode, startData, endData := uint64(1<<64-1), uint64(0), uint64(0), uint64(0)
 	maxAlign := uint64(guestmem.PageSize)
 	loads := 0
 	for _, ph := range phs {
@@ -274,6 +280,12 @@ func Load(path string, mem *guestmem.Map) (*Image, error) {
 			}
 			lo = min(lo, guestmem.PageAlignDown(ph.vaddr))
 			hi = max(hi, guestmem.PageAlignUp(ph.vaddr+ph.memsz))
+			if ph.flags&pfX != 0 {
+				startCode = min(startCode, ph.vaddr)
+				endCode = max(endCode, ph.vaddr+ph.filesz)
+			}
+			startData = max(startData, ph.vaddr)
+			endData = max(endData, ph.vaddr+ph.filesz)
 			if ph.align > maxAlign && ph.align&(ph.align-1) == 0 && ph.align <= 1<<30 {
 				maxAlign = ph.align
 			}
@@ -292,6 +304,11 @@ func Load(path string, mem *guestmem.Map) (*Image, error) {
 	bias := img.LoadBias
 	img.Entry = h.entry + bias
 	img.BrkStart = hi + bias
+	if endCode == 0 { // no executable segment: an empty code range
+		startCode = 0
+	}
+	img.StartCode, img.EndCode = startCode+bias, endCode+bias
+	img.StartData, img.EndData = startData+bias, endData+bias
 
 	// Claim the whole span first: this is where an overlap with ferry's
 	// own memory shows up, before anything is mapped. The segments then
@@ -312,12 +329,18 @@ func Load(path string, mem *guestmem.Map) (*Image, error) {
 		}
 	}()
 
+	// The mappings carry the file's absolute path, as the kernel's
+	// /proc/PID/maps names them.
+	mapName := img.ExePath
+	if mapName == "" {
+		mapName = path
+	}
 	var used [][2]uint64
 	for _, ph := range phs {
 		if ph.typ != ptLoad || ph.memsz == 0 {
 			continue
 		}
-		if err := mapSegment(path, f, mem, ph, bias); err != nil {
+		if err := mapSegment(path, mapName, f, mem, ph, bias); err != nil {
 			return nil, err
 		}
 		used = append(used, [2]uint64{guestmem.PageAlignDown(ph.vaddr + bias), guestmem.PageAlignUp(ph.vaddr + bias + ph.memsz)})
@@ -357,7 +380,7 @@ func gaps(lo, hi uint64, used [][2]uint64) [][2]uint64 {
 // the tail of the last file page beyond p_filesz (the file's next bytes
 // would show through otherwise) and maps anonymous zero pages for the rest
 // of the bss.
-func mapSegment(path string, f *os.File, mem *guestmem.Map, ph progHeader, bias uint64) error {
+func mapSegment(path, name string, f *os.File, mem *guestmem.Map, ph progHeader, bias uint64) error {
 	prot := guestProt(ph.flags)
 	start := ph.vaddr + bias
 	pageStart := guestmem.PageAlignDown(start)
@@ -367,7 +390,6 @@ func mapSegment(path string, f *os.File, mem *guestmem.Map, ph progHeader, bias 
 	if ph.filesz == 0 {
 		fileMapEnd = pageStart
 	}
-	name := path
 	if ph.filesz > 0 {
 		off := guestmem.PageAlignDown(ph.offset)
 		if e := mem.MapFixed(pageStart, fileMapEnd-pageStart, prot, guestmem.MapPrivate, int(f.Fd()), off, name); e != 0 {

@@ -66,6 +66,47 @@ const (
 	HWCAP_SVE      = 1 << 22
 )
 
+// hwcapNames and hwcap2Names are the names arm64 Linux gives the AT_HWCAP
+// and AT_HWCAP2 bits in /proc/cpuinfo's Features line (hwcap_str in
+// arch/arm64/kernel/cpuinfo.c), indexed by bit.
+var (
+	hwcapNames = [...]string{
+		"fp", "asimd", "evtstrm", "aes", "pmull", "sha1", "sha2", "crc32",
+		"atomics", "fphp", "asimdhp", "cpuid", "asimdrdm", "jscvt", "fcma", "lrcpc",
+		"dcpop", "sha3", "sm3", "sm4", "asimddp", "sha512", "sve", "asimdfhm",
+		"dit", "uscat", "ilrcpc", "flagm", "ssbs", "sb", "paca", "pacg",
+	}
+	hwcap2Names = [...]string{
+		"dcpodp", "sve2", "sveaes", "svepmull", "svebitperm", "svesha3", "svesm4", "flagm2",
+		"frint", "svei8mm", "svef32mm", "svef64mm", "svebf16", "i8mm", "bf16", "dgh",
+		"rng", "bti", "mte", "ecv", "afp", "rpres",
+	}
+)
+
+// FeatureNames lists the /proc/cpuinfo names of the bits set in hwcap and
+// hwcap2, in the kernel's order (AT_HWCAP bits, then AT_HWCAP2 bits). It
+// panics on a bit it has no name for: advertising a feature means naming it.
+func FeatureNames(hwcap, hwcap2 uint64) []string {
+	var names []string
+	for i := 0; i < 64; i++ {
+		if hwcap&(1<<i) != 0 {
+			if i >= len(hwcapNames) {
+				panic(fmt.Sprintf("elfload: no name for AT_HWCAP bit %d", i))
+			}
+			names = append(names, hwcapNames[i])
+		}
+	}
+	for i := 0; i < 64; i++ {
+		if hwcap2&(1<<i) != 0 {
+			if i >= len(hwcap2Names) {
+				panic(fmt.Sprintf("elfload: no name for AT_HWCAP2 bit %d", i))
+			}
+			names = append(names, hwcap2Names[i])
+		}
+	}
+	return names
+}
+
 // HWCap and HWCap2 are what ferry advertises. Widen them only together
 // with the lifter and both engines.
 var (
@@ -115,6 +156,10 @@ type Stack struct {
 	Platform    uint64 // address of the AT_PLATFORM string
 	Random      uint64 // address of the 16 AT_RANDOM bytes
 	Auxv        []AuxEntry
+	// The argument and environment strings' bounds, [ArgStart, ArgEnd)
+	// and [EnvStart, EnvEnd), as the kernel records them (arg_start…
+	// env_end): /proc/PID/cmdline and environ read that memory.
+	ArgStart, ArgEnd, EnvStart, EnvEnd uint64
 }
 
 // SetupStack maps the main stack just below guestmem.StackTop and fills
@@ -157,10 +202,12 @@ func SetupStack(img *Image, mem *guestmem.Map, argv, envp []string) (*Stack, err
 	for i := len(envp) - 1; i >= 0; i-- {
 		st.EnvpAddrs[i] = putString(envp[i])
 	}
+	st.EnvStart, st.EnvEnd = p, st.ExecFn
 	st.ArgvAddrs = make([]uint64, len(argv))
 	for i := len(argv) - 1; i >= 0; i-- {
 		st.ArgvAddrs[i] = putString(argv[i])
 	}
+	st.ArgStart, st.ArgEnd = p, st.EnvStart
 	p &^= 15 // arch_align_stack, without the randomization
 	st.Platform = putString(Platform)
 	p -= 16

@@ -156,6 +156,12 @@ const (
 // CounterHz is the frequency the guest reads from CNTFRQ_EL0.
 const CounterHz = 1_000_000_000 / 16 // 62.5 MHz, a common arm64 server value
 
+// MIDR is the guest's MIDR_EL1 (what MRS reads and /proc/cpuinfo shows):
+// Arm Neoverse-N1 r3p1. A widely deployed server core that libraries have
+// no errata workarounds or odd tuning for; ferry's timing resembles no
+// real core anyway.
+const MIDR = 0x413FD0C1
+
 var opNames = map[Op]string{
 	OpInvalid: "invalid", OpConst: "const", OpInsnStart: "insn",
 	OpGetReg: "getreg", OpSetReg: "setreg", OpGetV: "getv", OpSetV: "setv",

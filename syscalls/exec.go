@@ -124,6 +124,7 @@ func (t *Thread) execve(path string, argvPtr, envpPtr uint64) int64 {
 	if e != 0 {
 		return errno(e)
 	}
+	t.execName = CommName(path)
 	if p.isSelfExe(path) && p.ExePath != "" {
 		// The guest's own program, not ferry (busybox re-executes
 		// itself this way to run its applets).
@@ -189,7 +190,7 @@ func (t *Thread) exec(path string, argv, envp []string, depth int) unix.Errno {
 			return unix.ENOEXEC
 		}
 		args := append([]string{p.Translator}, p.TranslatorArgs...)
-		args = append(args, "-exec-state="+t.execState().String())
+		args = append(args, "-exec-state="+t.execState().String(), "-comm="+t.execName)
 		if len(argv) > 0 {
 			args = append(args, "-argv0="+argv[0])
 		}

@@ -95,6 +95,7 @@ func (t *Thread) forkProcess(c cloneArgs) int64 {
 		img.Thread.ClearChildTID = c.childTID
 	}
 	img.Thread.SigMask = t.mask()
+	img.Thread.Comm = hostThreadName() // the child is named like the forking thread
 	// The child starts with no pending signals (fork(2)).
 	p.memMu.RLock()
 	img.Process = p.ProcessState

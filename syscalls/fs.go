@@ -2,6 +2,8 @@ package syscalls
 
 import (
 	"encoding/binary"
+	"os"
+	"path"
 	"runtime"
 	"strconv"
 	"strings"
@@ -13,23 +15,31 @@ import (
 // isSelfExe reports whether path names the calling process's executable
 // through procfs. For the guest that must be its program, not ferry.
 func (p *Process) isSelfExe(path string) bool {
-	if path == "/proc/self/exe" || path == "/proc/thread-self/exe" {
-		return true
+	ref, ok := p.classifyProc(path, unix.Gettid())
+	return ok && ref.kind == procExe
+}
+
+// procArg classifies the guest path argument at ptr, relative to dirfd,
+// as a /proc file ferry serves. The caller's host thread is its guest
+// thread, so the host tid is the guest's /proc/thread-self.
+func (p *Process) procArg(dirfd, ptr uint64) (procRef, bool) {
+	s, ok := p.cString(ptr, unix.PathMax+1)
+	if !ok || len(s) > unix.PathMax {
+		return procRef{}, false
 	}
-	rest, ok := strings.CutPrefix(path, "/proc/")
+	abs, ok := resolveProcPath(int32(dirfd), s)
 	if !ok {
-		return false
+		return procRef{}, false
 	}
-	pid, ok := strings.CutSuffix(rest, "/exe")
-	return ok && pid == strconv.Itoa(p.Pid)
+	return p.classifyProc(abs, unix.Gettid())
 }
 
 // pathArg returns the path pointer to hand the host for a guest path
 // argument, redirecting /proc/self/exe to the guest's program. The
 // returned buffer must stay alive until the host call returns.
-func (p *Process) pathArg(ptr uint64) (uint64, []byte) {
-	s, ok := p.cString(ptr, 64)
-	if !ok || !p.isSelfExe(s) || p.ExePath == "" {
+func (p *Process) pathArg(dirfd, ptr uint64) (uint64, []byte) {
+	ref, ok := p.procArg(dirfd, ptr)
+	if !ok || ref.kind != procExe || p.ExePath == "" {
 		return ptr, nil
 	}
 	b := append([]byte(p.ExePath), 0)
@@ -37,21 +47,28 @@ func (p *Process) pathArg(ptr uint64) (uint64, []byte) {
 }
 
 func (p *Process) sysOpenat(a *[6]uint64) int64 {
-	path, keep := p.pathArg(a[1])
+	if ref, ok := p.procArg(a[0], a[1]); ok && ref.kind != procExe {
+		// Only plain reads are served; anything else (O_PATH, O_WRONLY,
+		// O_DIRECTORY…) gets what the host says about its file.
+		if a[2]&(guestOAccMode|guestOCreat|guestOTrunc|guestODirectory|guestOPath|guestOTmpfile) == 0 {
+			return p.openProc(ref, a[2])
+		}
+	}
+	path, keep := p.pathArg(a[0], a[1])
 	r := host(unix.SYS_OPENAT, a[0], path, OpenFlagsToHost(a[2]), a[3])
 	runtime.KeepAlive(keep)
 	return r
 }
 
 func (p *Process) sysFaccessat(a *[6]uint64) int64 {
-	path, keep := p.pathArg(a[1])
+	path, keep := p.pathArg(a[0], a[1])
 	r := host(unix.SYS_FACCESSAT, a[0], path, a[2])
 	runtime.KeepAlive(keep)
 	return r
 }
 
 func (p *Process) sysFaccessat2(a *[6]uint64) int64 {
-	path, keep := p.pathArg(a[1])
+	path, keep := p.pathArg(a[0], a[1])
 	r := host(unix.SYS_FACCESSAT2, a[0], path, a[2], a[3])
 	runtime.KeepAlive(keep)
 	return r
@@ -74,7 +91,7 @@ func (p *Process) sysFstat(a *[6]uint64) int64 {
 }
 
 func (p *Process) sysNewfstatat(a *[6]uint64) int64 {
-	path, keep := p.pathArg(a[1])
+	path, keep := p.pathArg(a[0], a[1])
 	var st unix.Stat_t
 	_, _, e := unix.Syscall6(unix.SYS_NEWFSTATAT, uintptr(a[0]), uintptr(path),
 		uintptr(unsafe.Pointer(&st)), uintptr(a[3]), 0, 0)
@@ -87,25 +104,57 @@ func (p *Process) sysNewfstatat(a *[6]uint64) int64 {
 
 // statx's struct is the same on both architectures.
 func (p *Process) sysStatx(a *[6]uint64) int64 {
-	path, keep := p.pathArg(a[1])
+	path, keep := p.pathArg(a[0], a[1])
 	r := host(unix.SYS_STATX, a[0], path, a[2], a[3], a[4])
 	runtime.KeepAlive(keep)
 	return r
 }
 
 func (p *Process) sysReadlinkat(a *[6]uint64) int64 {
-	if s, ok := p.cString(a[1], 64); ok && p.isSelfExe(s) && p.ExePath != "" {
-		size := int64(a[3])
+	if target, ok := p.guestLinkTarget(a[0], a[1]); ok {
 		if int32(a[3]) <= 0 {
 			return errno(unix.EINVAL)
 		}
-		n := min(int64(len(p.ExePath)), size)
-		if r := p.copyOut(a[2], []byte(p.ExePath[:n])); r != 0 {
+		n := min(int64(len(target)), int64(a[3]))
+		if r := p.copyOut(a[2], []byte(target[:n])); r != 0 {
 			return r
 		}
 		return n
 	}
 	return host(unix.SYS_READLINKAT, a[0], a[1], a[2], a[3])
+}
+
+// guestLinkTarget is what the guest reads from the symlink at ptr (relative
+// to dirfd) where that is not what the host shows: /proc/self/exe is its
+// program, and so is /proc/PID/exe of another process ferry runs.
+func (p *Process) guestLinkTarget(dirfd, ptr uint64) (string, bool) {
+	s, ok := p.cString(ptr, unix.PathMax+1)
+	if !ok || len(s) > unix.PathMax {
+		return "", false
+	}
+	abs, ok := resolveProcPath(int32(dirfd), s)
+	if !ok {
+		return "", false
+	}
+	if ref, ok := p.classifyProc(abs, unix.Gettid()); ok {
+		if ref.kind == procExe && p.ExePath != "" {
+			return p.ExePath, true
+		}
+		return "", false
+	}
+	c := strings.Split(path.Clean(abs), "/")
+	if len(c) != 4 || c[1] != "proc" || c[3] != "exe" {
+		return "", false
+	}
+	pid, err := strconv.Atoi(c[2])
+	if err != nil || strconv.Itoa(pid) != c[2] {
+		return "", false
+	}
+	target, err := os.Readlink(abs)
+	if err != nil {
+		return "", false
+	}
+	return p.otherGuestExe(pid, target)
 }
 
 // fcntl commands with an argument or result that needs conversion. All

@@ -53,6 +53,9 @@ type ProcessState struct {
 	TranslatorArgs []string
 	ExePath        string // what /proc/self/exe shows the guest: its program, not ferry
 	Mem            guestmem.Map
+	// Image is the kernel's record of the guest's program image: what
+	// /proc/self/{stat,cmdline,environ,auxv} show (see procfs.go).
+	Image ProcImage
 
 	BrkStart uint64 // first heap byte (page after the program's segments)
 	Brk      uint64 // current program break

@@ -36,6 +36,13 @@ type ThreadState struct {
 	ClearChildTID uint64 // set_tid_address / CLONE_CHILD_CLEARTID
 	RobustList    uint64 // set_robust_list head
 	RobustListLen uint64
+
+	// Comm is the name the thread's host thread gets when it starts (the
+	// kernel's per-thread comm): the program's basename for a new
+	// process, the creating thread's name for a thread or a fork child.
+	// The host kernel holds the name from then on (prctl PR_SET_NAME and
+	// writes to /proc/.../comm go straight to it).
+	Comm string
 }
 
 // Thread is one guest thread: its registers, its engine runner and its
@@ -53,6 +60,10 @@ type Thread struct {
 	// count as unblocked when a process-directed one picks its thread.
 	waitSet uint64
 	wake    chan struct{} // a signal was queued for this thread
+	// execName is the name the kernel would give the image execve is
+	// starting: the basename of the path the guest passed (busybox, for
+	// one, re-executes /proc/self/exe and expects "exe").
+	execName string
 }
 
 func (p *Process) newThread(main bool) *Thread {
@@ -376,6 +387,7 @@ func (t *Thread) cloneThread(c cloneArgs) int64 {
 	// clears it for CLONE_VM without CLONE_VFORK).
 	child.AltStack = AltStack{Flags: ssDisable}
 	child.runner = p.takeRunner()
+	child.Comm = hostThreadName() // a new thread starts with its creator's name
 
 	started := make(chan int)
 	go child.startThread(c, started)
@@ -387,6 +399,9 @@ func (t *Thread) cloneThread(c cloneArgs) int64 {
 func (t *Thread) startThread(c cloneArgs, started chan<- int) {
 	runtime.LockOSThread() // for good: the host thread ends with the guest thread
 	t.Tid = unix.Gettid()
+	// The Go runtime may have made this host thread from any of its
+	// threads, named ferry: give it the guest's name.
+	setHostThreadName(t.Comm)
 	le := binary.LittleEndian
 	p := t.P
 	if c.flags&cloneChildSettid != 0 && p.writable(c.childTID, 4) {

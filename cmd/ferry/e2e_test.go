@@ -95,6 +95,8 @@ var guestCases = []guestCase{
 	{name: "gonet", prog: "gonet", native: true},
 	{name: "gorecover", prog: "gorecover", native: true},
 	{name: "gogc", prog: "gogc", native: true},
+	// /proc/self as a program sees it: the native kernel is the oracle.
+	{name: "procself", prog: "procself", args: []string{"portable", "x"}, nativeOracle: true},
 }
 
 func TestGuest(t *testing.T) {

@@ -45,6 +45,9 @@ func TestMain(m *testing.M) {
 }
 
 func runTests(m *testing.M) int {
+	if os.Getenv(argAreaHelperEnv) != "" {
+		return argAreaHelper()
+	}
 	wd, err := os.Getwd()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ferry e2e:", err)

@@ -47,6 +47,7 @@ func init() {
 }
 
 func main() {
+	captureHostArgs()
 	// Guest memory is mapped outside the Go heap, so ferry's own heap is
 	// small (translation metadata) and mostly long-lived; the default
 	// GOGC=100 collects it far more often than it needs (measured: ~15 %
@@ -65,7 +66,7 @@ Runs a 64-bit Arm (AArch64) Linux program on this x86-64 Linux machine.
 Options:
 `)
 	fs.VisitAll(func(f *flag.Flag) {
-		if f.Name == execStateFlag || f.Name == restoreFlag {
+		if f.Name == execStateFlag || f.Name == restoreFlag || f.Name == commFlag {
 			return // internal: passed by ferry to itself across execve
 		}
 		name, use := flag.UnquoteUsage(f)
@@ -101,6 +102,7 @@ type options struct {
 	stats  bool   // print guest instruction counts and timing at exit
 	debug  bool   // FERRY_DEBUG: report unsupported syscalls, stacks of internal errors
 	argv0  string // replaces argv[0] if set
+	comm   string // the process name, if not PROGRAM's basename (-comm, from execve)
 	// inherited is the guest state a previous ferry passed on when its
 	// guest called execve (-exec-state).
 	inherited syscalls.ExecState
@@ -111,6 +113,7 @@ type options struct {
 const (
 	execStateFlag = "exec-state"
 	restoreFlag   = "restore-fd"
+	commFlag      = "comm"
 )
 
 // ferryMain parses the command line and runs the program; it returns the
@@ -127,6 +130,7 @@ func ferryMain(args []string, stdout, stderr io.Writer) int {
 	demo := fs.Bool("demo", false, "run a small built-in arm64 program (prints the machine name)")
 	execState := fs.String(execStateFlag, "", "guest state inherited across execve (internal)")
 	restore := fs.String(restoreFlag, "", "continue a forked guest from this image (internal)")
+	fs.StringVar(&opts.comm, commFlag, "", "the process name the guest's execve gave (internal)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			usage(stdout, fs)
@@ -192,10 +196,25 @@ func runProgram(opts options, argv []string, stderr io.Writer) (status int) {
 		fmt.Fprintf(stderr, "ferry: cannot map the signal return trampoline: %v\n", err)
 		return exitInternal
 	}
+	auxv := make([]uint64, 0, 2*len(stack.Auxv))
+	for _, e := range stack.Auxv {
+		auxv = append(auxv, e.Type, e.Val)
+	}
+	proc.Image = syscalls.ProcImage{
+		StartCode: img.StartCode, EndCode: img.EndCode, StartData: img.StartData, EndData: img.EndData,
+		StartStack: stack.SP,
+		ArgStart:   stack.ArgStart, ArgEnd: stack.ArgEnd, EnvStart: stack.EnvStart, EnvEnd: stack.EnvEnd,
+		Auxv: auxv,
+	}
 	cpu := ir.CPU{PC: img.Entry}
 	cpu.X[31] = stack.SP
 	main := proc.NewMainThread(cpu)
 	main.Inherit(opts.inherited)
+	// The kernel names a process after the file it executes, not argv[0].
+	main.Comm = syscalls.CommName(prog)
+	if opts.comm != "" {
+		main.Comm = syscalls.CommName(opts.comm)
+	}
 	return startGuest(opts, proc, main, stderr)
 }
 
@@ -244,6 +263,12 @@ func startGuest(opts options, proc *syscalls.Process, main *syscalls.Thread, std
 	start := time.Now()
 	if opts.stats {
 		proc.OnExit = func(int) { printStats(stderr, opts.engine, proc.Retired(), time.Since(start)) }
+	}
+	if err := proc.ShowToHost(main); err != nil {
+		if opts.debug {
+			fmt.Fprintf(stderr, "ferry: %v: showing the guest's command line in ferry's argument area\n", err)
+		}
+		fillArgArea(hostArgArea, proc.GuestCmdline())
 	}
 	main.Start()
 	return 0

@@ -24,10 +24,8 @@ const MaxBlockInsns = 128
 // Values EL0 reads from identification registers. Linux emulates MRS of
 // these for user space; the values describe a plain ARMv8.0 core.
 const (
-	// MIDR_EL1: Arm Neoverse-N1 r3p1. A widely deployed server core that
-	// libraries have no errata workarounds or odd tuning for; ferry's
-	// timing resembles no real core anyway.
-	midrValue = 0x413FD0C1
+	// MIDR_EL1: see ir.MIDR (shared with /proc/cpuinfo).
+	midrValue = ir.MIDR
 	// MPIDR_EL1: RES1 bit 31, affinity 0 (what Linux shows for CPU 0).
 	mpidrValue = 0x80000000
 	// ID_AA64PFR0_EL1: EL0 and EL1 AArch64-only; FP and AdvSIMD implemented
