@@ -61,6 +61,13 @@ var guestCases = []guestCase{
 	{name: "simd_intrin", prog: "simd_intrin"},
 	{name: "simd_crypto", prog: "simd_crypto"},
 	{name: "crc32", prog: "crc32"},
+
+	// Processes. qemu-user serves vfork as a plain fork and cannot report
+	// what an arm64 kernel's ELF loader says about a bad file, so for
+	// those the amd64 build is the oracle.
+	{name: "proc_vfork", prog: "proc_vfork", nativeOracle: true},
+	{name: "proc_mapshared", prog: "proc_mapshared", native: true, scratch: true},
+	{name: "proc_forkstress", prog: "proc_forkstress", native: true},
 }
 
 func TestGuest(t *testing.T) {
