@@ -28,7 +28,7 @@ FERRY_LDFLAGS := -T=0x7e0000001000
 # benchmark has a native baseline.
 C_PROGS      := $(basename $(notdir $(wildcard testdata/c/*.c)))
 NATIVE_PROGS := hello exitcode intarith control strings sortmem stdiofmt fileio bench \
-                proc_vfork proc_mapshared proc_forkstress
+                proc_vfork proc_mapshared proc_execfail proc_forkstress
 # Assembly tests: testdata/asm/NAME.S linked with the tiny runtime rt.S,
 # no libc, so they run before a translator can start glibc.
 ASM_PROGS    := $(filter-out rt,$(basename $(notdir $(wildcard testdata/asm/*.S))))

@@ -67,6 +67,7 @@ var guestCases = []guestCase{
 	// those the amd64 build is the oracle.
 	{name: "proc_vfork", prog: "proc_vfork", nativeOracle: true},
 	{name: "proc_mapshared", prog: "proc_mapshared", native: true, scratch: true},
+	{name: "proc_execfail", prog: "proc_execfail", nativeOracle: true, scratch: true},
 	{name: "proc_forkstress", prog: "proc_forkstress", native: true},
 }
 
