@@ -50,12 +50,12 @@ import (
 // FD_CLOEXEC (every exec closes it: the guest's exec of a native program,
 // and ferry's re-exec of itself for an arm64 one; so does the child's
 // death, whatever kills it). The parent then copies back the pages the
-// child changed: it hashed every page it wrote into the image, and a page
-// of the memfd whose hash differs was written by the child. Copying only
-// those (rather than every page that differs from the parent's memory)
-// keeps writes that other threads of the parent made meanwhile, as they
-// would survive on Linux (at page granularity: a page both changed is the
-// child's). This is how posix_spawn's child reports its execve errno, and
+// child changed. A single-threaded parent copies every page of the image
+// that differs from its memory (nothing else can have changed it); a
+// multithreaded one hashed every page it wrote into the image and copies
+// the pages whose hash changed, which keeps writes its other threads made
+// meanwhile, as they would survive on Linux (at page granularity: a page
+// both changed is the child's). This is how posix_spawn's child reports its execve errno, and
 // how "vfork; set a variable; _exit" works. Measured costs are in
 // docs/ARCHITECTURE.md. What the child does to the memory map itself
 // (mmap, munmap, brk) stays the child's; vfork children that exec or exit
@@ -163,8 +163,9 @@ func (t *Thread) forkProcess(c cloneArgs) int64 {
 }
 
 // vforkChild is what the parent of a vfork child keeps until the child
-// has released the memory: the read end of the pipe, and the image with
-// the hashes of the pages it wrote (nil: no memory to copy back).
+// has released the memory: the read end of the pipe, and the image
+// (memfd < 0: no memory to copy back) with, for a multithreaded parent,
+// the hashes of the pages it wrote.
 type vforkChild struct {
 	done    int
 	memfd   int
@@ -229,7 +230,7 @@ func (t *Thread) dieOfFatalSignal() {
 // the vfork child changed (see the comment at the top). Called with
 // p.memMu read-locked.
 func (v *vforkChild) copyBack(p *Process) {
-	if v.hashes == nil {
+	if v.memfd < 0 {
 		return
 	}
 	const chunk = 64 * guestmem.PageSize
@@ -258,13 +259,22 @@ func (v *vforkChild) copyBack(p *Process) {
 				for k := int64(0); k < n; k += guestmem.PageSize {
 					page := buf[k : k+guestmem.PageSize]
 					addr := mp.Start + uint64(off-start+k)
+					if !p.Mem.Accessible(addr, guestmem.PageSize, guestmem.ProtWrite) {
+						continue
+					}
+					mem := guestBytes(addr, guestmem.PageSize)
+					if v.hashes == nil {
+						if !bytes.Equal(page, mem) {
+							copy(mem, page)
+						}
+						continue
+					}
 					was, ok := v.hashes.m[addr]
 					if !ok {
 						was = v.hashes.zero
 					}
-					if maphash.Bytes(v.hashes.seed, page) != was &&
-						p.Mem.Accessible(addr, guestmem.PageSize, guestmem.ProtWrite) {
-						copy(guestBytes(addr, guestmem.PageSize), page)
+					if maphash.Bytes(v.hashes.seed, page) != was {
+						copy(mem, page)
 					}
 				}
 			}
@@ -332,7 +342,15 @@ func (p *Process) spawnChild(img *forkImage, vfork bool) (int, *vforkChild, erro
 		img.VforkDone = guestmem.KeepFD(pipe[1])
 		defer unix.Close(img.VforkDone) // the child's end: the parent must not hold it
 		if img.SharedImage {
-			vf.memfd, vf.regions, vf.offsets, vf.hashes = fd, mappings, offsets, newPageHashes()
+			vf.memfd, vf.regions, vf.offsets = fd, mappings, offsets
+			// With one thread, the parent's memory cannot change while
+			// it waits (the thread is the one blocked in vfork, and no
+			// handler runs): a page that differs is the child's, and
+			// comparing costs less than hashing (about 0.6 ms/MiB
+			// here, as much as writing the image).
+			if p.Threads() > 1 {
+				vf.hashes = newPageHashes()
+			}
 		}
 	}
 	fail := func(err error) (int, *vforkChild, error) {
@@ -428,9 +446,18 @@ func sharedObjectFD(mp guestmem.Mapping) int {
 func writeNonZeroPages(fd int, off, start, end uint64, hashes *pageHashes) error {
 	const chunk = 64 * guestmem.PageSize
 	var zero [guestmem.PageSize]byte
+	var snap []byte
+	if hashes != nil {
+		// Other threads may be writing: hash exactly what is written.
+		snap = make([]byte, chunk)
+	}
 	for a := start; a < end; {
 		n := min(uint64(chunk), end-a)
 		b := guestBytes(a, n)
+		if snap != nil {
+			b = snap[:n]
+			copy(b, guestBytes(a, n))
+		}
 		// Find runs of non-zero pages and write each run at once.
 		for i := uint64(0); i < n; {
 			if bytes.Equal(b[i:i+guestmem.PageSize], zero[:]) {

@@ -5,6 +5,7 @@
  * spawns itself (through /proc/self/exe) with "child". */
 #define _GNU_SOURCE /* strerrorname_np */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -20,6 +21,23 @@ static volatile int global = 1;
 static volatile sig_atomic_t usr1;
 
 static void on_usr1(int sig) { (void)sig; usr1++; }
+
+/* A thread that counts on its own page while the main thread is in vfork:
+ * the child's writes must not undo its writes. */
+static volatile long counter __attribute__((aligned(4096)));
+static volatile int stop, went_back;
+
+static void *count(void *arg)
+{
+	(void)arg;
+	long last = 0;
+	while (!stop) {
+		if (counter < last)
+			went_back = 1;
+		last = ++counter;
+	}
+	return NULL;
+}
 
 static void nap(long ms)
 {
@@ -99,6 +117,52 @@ int main(int argc, char **argv)
 	int seen_in_vfork = usr1;
 	waitpid(pid, &st, 0);
 	printf("vfork+signal: global=%d handler ran by return=%d total=%d\n", global, seen_in_vfork, (int)usr1);
+
+	/* A fatal signal kills the parent during the wait: it never returns
+	 * from vfork (the child lives on). */
+	int pfd[2];
+	if (pipe(pfd) != 0)
+		return 1;
+	fflush(stdout);
+	pid_t sub = fork();
+	if (sub == 0) {
+		close(pfd[0]);
+		pid = vfork();
+		if (pid == 0) {
+			kill(getppid(), SIGTERM);
+			nap(300);
+			_exit(0);
+		}
+		if (write(pfd[1], "r", 1) != 1)
+			_exit(2);
+		_exit(0);
+	}
+	close(pfd[1]);
+	waitpid(sub, &st, 0);
+	char c;
+	printf("vfork+fatal signal: parent %s %d, returned from vfork %d\n", WIFSIGNALED(st) ? "signal" : "exit",
+	       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st), read(pfd[0], &c, 1) == 1);
+	close(pfd[0]);
+
+	/* vfork from a multithreaded process. */
+	pthread_t th;
+	if (pthread_create(&th, NULL, count, NULL) != 0)
+		return 1;
+	while (counter < 1000) {
+	}
+	long before = counter;
+	pid = vfork();
+	if (pid == 0) {
+		nap(100);
+		global = 123;
+		_exit(0);
+	}
+	long after = counter;
+	waitpid(pid, &st, 0);
+	stop = 1;
+	pthread_join(th, NULL);
+	printf("vfork with a thread: global=%d thread kept counting=%d never went back=%d\n", global, after > before,
+	       !went_back);
 
 	char *missing[] = {"/nonexistent/program", NULL};
 	spawn("missing", missing[0], missing, 0);
