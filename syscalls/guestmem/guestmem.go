@@ -124,7 +124,12 @@ type Map struct {
 	// the operation that removed them closes those no record still
 	// names once it is done (a record may go and come back within one
 	// operation, as Remap and SetProt do).
-	dropped []int
+	dropped []droppedFD
+}
+
+type droppedFD struct {
+	fd       int
+	dev, ino uint64
 }
 
 // PageAlignUp rounds x up to a page boundary (x must be < 2^64-PageSize).
@@ -225,7 +230,7 @@ func (m *Map) remove(start, end uint64) {
 	for ; j < len(m.Mappings) && m.Mappings[j].Start < end; j++ {
 		mp := m.Mappings[j]
 		if mp.FD != 0 {
-			m.dropped = append(m.dropped, mp.FD)
+			m.dropped = append(m.dropped, droppedFD{mp.FD, mp.Dev, mp.Ino})
 		}
 		if mp.Start < start {
 			keep = append(keep, clip(mp, mp.Start, start))
@@ -249,20 +254,20 @@ func (m *Map) Insert(mp Mapping) {
 // any more.
 func (m *Map) closeDropped() {
 	for len(m.dropped) > 0 {
-		fd := m.dropped[len(m.dropped)-1]
+		d := m.dropped[len(m.dropped)-1]
 		m.dropped = m.dropped[:len(m.dropped)-1]
 		used := false
 		for _, mp := range m.Mappings {
-			if mp.FD == fd {
+			if mp.FD == d.fd {
 				used = true
 				break
 			}
 		}
-		for _, d := range m.dropped {
-			used = used || d == fd // closed when its last entry is popped
+		for _, o := range m.dropped {
+			used = used || o.fd == d.fd // closed when its last entry is popped
 		}
 		if !used {
-			closeFD(fd)
+			closeObjectFD(d)
 		}
 	}
 }

@@ -188,6 +188,16 @@ func KeepFD(fd int) int {
 	return fd
 }
 
+// closeObjectFD closes a shared object's descriptor if it still is that
+// object: the guest may have closed it (close_range) and got the number
+// back for a file of its own, which is not ferry's to close.
+func closeObjectFD(d droppedFD) {
+	var st unix.Stat_t
+	if unix.Fstat(d.fd, &st) == nil && st.Dev == d.dev && st.Ino == d.ino {
+		unix.Close(d.fd)
+	}
+}
+
 func closeFD(fd int) {
 	if fd > 0 {
 		unix.Close(fd)
