@@ -141,13 +141,7 @@ func parseHeader(path string, f *os.File) (elfHeader, []progHeader, error) {
 	if raw[6] != 1 {
 		return h, nil, fail(path, "unknown ELF version %d", raw[6])
 	}
-	le := binary.LittleEndian
-	h.typ = le.Uint16(raw[16:])
-	h.machine = le.Uint16(raw[18:])
-	h.entry = le.Uint64(raw[24:])
-	h.phoff = le.Uint64(raw[32:])
-	h.phentsize = le.Uint16(raw[54:])
-	h.phnum = le.Uint16(raw[56:])
+	h = decodeHeader(&raw)
 	if h.machine != emAArch64 {
 		return h, nil, fail(path, "not an AArch64 program (it is for %s)", machineName(h.machine))
 	}
@@ -167,7 +161,22 @@ func parseHeader(path string, f *os.File) (elfHeader, []progHeader, error) {
 	if _, err := f.ReadAt(buf, int64(h.phoff)); err != nil || h.phoff > 1<<62 {
 		return h, nil, fail(path, "truncated program header table")
 	}
-	phs := make([]progHeader, h.phnum)
+	return h, decodeProgHeaders(buf), nil
+}
+
+// decodeHeader reads the fields of an ELF64 little-endian header.
+func decodeHeader(raw *[ehdrSize]byte) elfHeader {
+	le := binary.LittleEndian
+	return elfHeader{
+		typ: le.Uint16(raw[16:]), machine: le.Uint16(raw[18:]), entry: le.Uint64(raw[24:]),
+		phoff: le.Uint64(raw[32:]), phentsize: le.Uint16(raw[54:]), phnum: le.Uint16(raw[56:]),
+	}
+}
+
+// decodeProgHeaders reads a table of ELF64 program headers.
+func decodeProgHeaders(buf []byte) []progHeader {
+	le := binary.LittleEndian
+	phs := make([]progHeader, len(buf)/phdrSize)
 	for i := range phs {
 		b := buf[i*phdrSize:]
 		phs[i] = progHeader{
@@ -176,7 +185,7 @@ func parseHeader(path string, f *os.File) (elfHeader, []progHeader, error) {
 			align: le.Uint64(b[48:]),
 		}
 	}
-	return h, phs, nil
+	return phs
 }
 
 func unwrapErrno(err error) error {

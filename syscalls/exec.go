@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"unsafe"
 
+	"ferry/elfload"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -188,6 +190,11 @@ func (t *Thread) exec(path string, argv, envp []string, depth int) unix.Errno {
 	case isAArch64ELF(hdr):
 		if p.Translator == "" {
 			return unix.ENOEXEC
+		}
+		// What the arm64 kernel refuses fails here, in the caller: once
+		// ferry re-executes itself the old image is gone.
+		if e := elfload.ExecErrno(path); e != 0 {
+			return e
 		}
 		args := append([]string{p.Translator}, p.TranslatorArgs...)
 		args = append(args, "-exec-state="+t.execState().String(), "-comm="+t.execName)

@@ -109,6 +109,11 @@ type Process struct {
 
 	unsupportedMu   sync.Mutex
 	unsupportedSeen [8]uint64 // bit per syscall number already reported
+
+	// vforkDone is the write end of the vfork pipe a parent ferry waits
+	// on when this process is a vfork child, 0 otherwise: FD_CLOEXEC, so
+	// an exec releases the parent, and kept from children of this one.
+	vforkDone int
 }
 
 // NewProcess returns the state of a fresh guest process running the

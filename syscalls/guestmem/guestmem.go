@@ -98,14 +98,38 @@ type Mapping struct {
 	Start, End uint64
 	Prot       int    // guest PROT_* bits as the guest asked for them
 	Flags      int    // guest MAP_* type and attribute bits
-	Offset     uint64 // file offset of Start (file mappings)
+	Offset     uint64 // file offset of Start (file mappings and FD's object)
 	Name       string // file path, "[heap]", "[stack]" or "" (anonymous)
+
+	// FD is ferry's own descriptor (FD_CLOEXEC, high-numbered) of the
+	// object a MAP_SHARED mapping maps, so that a forked child can map
+	// the very same object again however the guest named, renamed,
+	// unlinked or closed it: a memfd for MAP_SHARED|MAP_ANONYMOUS memory
+	// (created at mmap time; Offset is then the offset in it), a
+	// duplicate of the guest's fd for a shared file mapping. 0 for
+	// private mappings (and shared ones whose descriptor could not be
+	// kept). The Map owns it: it is closed when the last record naming
+	// it goes. Dev and Ino identify the object, so a descriptor that is
+	// no longer the mapped object is not used.
+	FD       int
+	Dev, Ino uint64
 }
 
 // Map is the guest's memory map: sorted, non-overlapping mappings. It is
 // plain data.
 type Map struct {
 	Mappings []Mapping
+
+	// dropped are FDs of records removed since the last closeDropped;
+	// the operation that removed them closes those no record still
+	// names once it is done (a record may go and come back within one
+	// operation, as Remap and SetProt do).
+	dropped []droppedFD
+}
+
+type droppedFD struct {
+	fd       int
+	dev, ino uint64
 }
 
 // PageAlignUp rounds x up to a page boundary (x must be < 2^64-PageSize).
@@ -173,12 +197,13 @@ func (m *Map) Holes(start, end uint64) [][2]uint64 {
 	return holes
 }
 
+// hasOffset reports whether mp's Offset locates its pages in an object.
+func hasOffset(mp Mapping) bool { return mp.Flags&MapAnonymous == 0 || mp.FD != 0 }
+
 // clip returns mp restricted to [start, end), keeping Offset consistent.
 func clip(mp Mapping, start, end uint64) Mapping {
 	if mp.Start < start {
-		// Shared anonymous memory is a shmem object too: its pieces keep
-		// their offset in it, like file mappings.
-		if mp.Flags&MapAnonymous == 0 || mp.Flags&MapTypeMask != MapPrivate {
+		if hasOffset(mp) {
 			mp.Offset += start - mp.Start
 		}
 		mp.Start = start
@@ -191,6 +216,11 @@ func clip(mp Mapping, start, end uint64) Mapping {
 
 // Remove forgets [start, end), splitting mappings that straddle its edges.
 func (m *Map) Remove(start, end uint64) {
+	m.remove(start, end)
+	m.closeDropped()
+}
+
+func (m *Map) remove(start, end uint64) {
 	if start >= end {
 		return
 	}
@@ -199,6 +229,9 @@ func (m *Map) Remove(start, end uint64) {
 	var keep []Mapping
 	for ; j < len(m.Mappings) && m.Mappings[j].Start < end; j++ {
 		mp := m.Mappings[j]
+		if mp.FD != 0 {
+			m.dropped = append(m.dropped, droppedFD{mp.FD, mp.Dev, mp.Ino})
+		}
 		if mp.Start < start {
 			keep = append(keep, clip(mp, mp.Start, start))
 		}
@@ -211,12 +244,39 @@ func (m *Map) Remove(start, end uint64) {
 
 // Insert records mp, replacing whatever the guest had in its range, and
 // merges it with compatible neighbours so that growing brk or stack does not
-// fragment the record.
+// fragment the record. The Map takes ownership of mp.FD.
 func (m *Map) Insert(mp Mapping) {
+	m.insert(mp)
+	m.closeDropped()
+}
+
+// closeDropped closes the descriptors of shared objects no record maps
+// any more.
+func (m *Map) closeDropped() {
+	for len(m.dropped) > 0 {
+		d := m.dropped[len(m.dropped)-1]
+		m.dropped = m.dropped[:len(m.dropped)-1]
+		used := false
+		for _, mp := range m.Mappings {
+			if mp.FD == d.fd {
+				used = true
+				break
+			}
+		}
+		for _, o := range m.dropped {
+			used = used || o.fd == d.fd // closed when its last entry is popped
+		}
+		if !used {
+			closeObjectFD(d)
+		}
+	}
+}
+
+func (m *Map) insert(mp Mapping) {
 	if mp.Start >= mp.End {
 		return
 	}
-	m.Remove(mp.Start, mp.End)
+	m.remove(mp.Start, mp.End)
 	i := m.first(mp.Start)
 	m.Mappings = append(m.Mappings, Mapping{})
 	copy(m.Mappings[i+1:], m.Mappings[i:])
@@ -234,16 +294,18 @@ func (m *Map) SetProt(start, end uint64, prot int) {
 		changed = append(changed, mp)
 	}
 	for _, mp := range changed {
-		m.Insert(mp)
+		m.insert(mp)
 	}
+	m.closeDropped()
 }
 
 // compatible reports whether a (just below) and b can be one mapping.
 func compatible(a, b Mapping) bool {
-	if a.End != b.Start || a.Prot != b.Prot || a.Flags != b.Flags || a.Name != b.Name {
+	if a.End != b.Start || a.Prot != b.Prot || a.Flags != b.Flags || a.Name != b.Name ||
+		a.FD != b.FD || a.Dev != b.Dev || a.Ino != b.Ino {
 		return false
 	}
-	return a.Flags&MapAnonymous != 0 || a.Offset+(a.End-a.Start) == b.Offset
+	return !hasOffset(a) || a.Offset+(a.End-a.Start) == b.Offset
 }
 
 func (m *Map) mergeAround(i int) {

@@ -278,3 +278,67 @@ func TestMapAnywhereSkipsHostMappings(t *testing.T) {
 		t.Errorf("hint over host memory was honoured: %#x", got)
 	}
 }
+
+// TestSharedObjectDescriptors follows the descriptor a MAP_SHARED mapping
+// keeps for fork: one memfd per MAP_SHARED|MAP_ANONYMOUS mapping, shared
+// by the pieces munmap and mremap make of it, never merged with another
+// mapping's, and closed with the last piece.
+func TestSharedObjectDescriptors(t *testing.T) {
+	var m Map
+	open := func(fd int) bool {
+		_, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
+		return err == nil
+	}
+	addr, e := m.MapAnywhere(0, 4*pg, ProtRead|ProtWrite, MapShared|MapAnonymous, -1, 0, "")
+	if e != 0 {
+		t.Fatalf("MapAnywhere: %v", e)
+	}
+	mp, _ := m.Lookup(addr)
+	fd := mp.FD
+	if fd < 3 || !open(fd) || mp.Ino == 0 {
+		t.Fatalf("shared anonymous mapping has no object descriptor: %+v", mp)
+	}
+	if flags, _ := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); flags&unix.FD_CLOEXEC == 0 {
+		t.Errorf("descriptor %d is not FD_CLOEXEC", fd)
+	}
+	// Another shared mapping right below must not merge with it.
+	if e := m.MapNoReplace(addr-pg, pg, ProtRead|ProtWrite, MapShared|MapAnonymous, -1, 0, ""); e != 0 {
+		t.Fatalf("MapNoReplace below: %v", e)
+	}
+	below, _ := m.Lookup(addr - pg)
+	if below.FD == fd || below.End != addr {
+		t.Errorf("neighbour %+v merged with or shares descriptor %d", below, fd)
+	}
+	guest := unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(addr))), 4*pg)
+	guest[3*pg] = 42
+	if e := m.Unmap(addr+pg, pg); e != 0 {
+		t.Fatalf("Unmap: %v", e)
+	}
+	hi, _ := m.Lookup(addr + 2*pg)
+	if hi.FD != fd || hi.Offset != 2*pg {
+		t.Errorf("piece above the hole: %+v, want FD %d offset %#x", hi, fd, 2*pg)
+	}
+	moved, e := m.Remap(addr+2*pg, 2*pg, 2*pg, MremapMayMove|MremapFixed, addr+64*pg)
+	if e != 0 || !open(fd) {
+		t.Fatalf("Remap = %#x %v, descriptor open %v", moved, e, open(fd))
+	}
+	if mp, _ := m.Lookup(moved + pg); mp.FD != fd || mp.Offset != 2*pg {
+		t.Errorf("moved piece: %+v", mp)
+	}
+	var b [1]byte
+	if _, err := unix.Pread(fd, b[:], 3*pg); err != nil || b[0] != 42 {
+		t.Errorf("the object holds %d at 3 pages (%v), want 42", b[0], err)
+	}
+	m.Unmap(addr, pg)
+	if !open(fd) {
+		t.Fatalf("descriptor closed while a piece is still mapped")
+	}
+	m.Unmap(moved, 2*pg)
+	if open(fd) {
+		t.Errorf("descriptor %d still open after the last piece went", fd)
+	}
+	m.Unmap(addr-pg, pg)
+	if open(below.FD) {
+		t.Errorf("neighbour's descriptor %d still open", below.FD)
+	}
+}

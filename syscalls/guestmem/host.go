@@ -112,12 +112,19 @@ func (m *Map) MapFixed(addr, length uint64, prot, flags int, fd int, off uint64,
 	if e != 0 {
 		return e
 	}
-	hflags := flags&^(MapFixedNoReplace|MapX8632Bit|MapX86Above4G) | MapFixed
-	if _, e := sysMmap(addr, length, HostProt(prot), hflags, fd, off); e != 0 {
+	rec, hflags, hfd, e := sharedObject(Mapping{Start: addr, End: addr + length, Prot: prot,
+		Flags: recordFlags(flags), Offset: off, Name: name}, flags, fd)
+	if e != 0 {
 		releaseHoles(holes)
 		return e
 	}
-	m.Insert(Mapping{Start: addr, End: addr + length, Prot: prot, Flags: recordFlags(flags), Offset: off, Name: name})
+	hflags = hflags&^(MapFixedNoReplace|MapX8632Bit|MapX86Above4G) | MapFixed
+	if _, e := sysMmap(addr, length, HostProt(prot), hflags, hfd, rec.Offset); e != 0 {
+		releaseHoles(holes)
+		closeFD(rec.FD)
+		return e
+	}
+	m.Insert(rec)
 	return 0
 }
 
@@ -130,12 +137,120 @@ func (m *Map) MapNoReplace(addr, length uint64, prot, flags int, fd int, off uin
 	if m.Overlaps(addr, addr+length) {
 		return unix.EEXIST
 	}
-	hflags := flags &^ (MapFixed | MapX8632Bit | MapX86Above4G)
-	if e := mmapNoReplace(addr, length, HostProt(prot), hflags, fd, off); e != 0 {
+	rec, hflags, hfd, e := sharedObject(Mapping{Start: addr, End: addr + length, Prot: prot,
+		Flags: recordFlags(flags), Offset: off, Name: name}, flags, fd)
+	if e != 0 {
 		return e
 	}
-	m.Insert(Mapping{Start: addr, End: addr + length, Prot: prot, Flags: recordFlags(flags), Offset: off, Name: name})
+	hflags &^= MapFixed | MapX8632Bit | MapX86Above4G
+	if e := mmapNoReplace(addr, length, HostProt(prot), hflags, hfd, rec.Offset); e != 0 {
+		closeFD(rec.FD)
+		return e
+	}
+	m.Insert(rec)
 	return 0
+}
+
+// MapObject maps fd at [mp.Start, mp.End) (nothing may be there, as for
+// MapNoReplace) with the host's MAP_* type hostType at offset off, and
+// records mp as it is, FD included (the Map takes it over). A restored
+// fork child uses it to map its memory image or a shared object the
+// parent passed on, while keeping the guest's own view of the mapping.
+func (m *Map) MapObject(mp Mapping, hostType, fd int, off uint64) unix.Errno {
+	if e := checkRange(mp.Start, mp.End-mp.Start); e != 0 {
+		return e
+	}
+	if m.Overlaps(mp.Start, mp.End) {
+		return unix.EEXIST
+	}
+	hflags := hostType | mp.Flags&MapNoReserve
+	if e := mmapNoReplace(mp.Start, mp.End-mp.Start, HostProt(mp.Prot), hflags, fd, off); e != 0 {
+		return e
+	}
+	m.Insert(mp)
+	return 0
+}
+
+// fdBase is where ferry's own descriptors for shared objects start: above
+// the usual 1024 soft limit (Go raises the soft limit to the hard one for
+// ferry), so that they do not take the low numbers the guest expects to
+// get from open or asks for with dup2.
+const fdBase = 1024
+
+// KeepFD moves fd (ferry's own) to a high number with FD_CLOEXEC.
+func KeepFD(fd int) int {
+	for _, base := range []int{fdBase, 256, 3} {
+		if nfd, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, base); err == nil {
+			unix.Close(fd)
+			return nfd
+		}
+	}
+	return fd
+}
+
+// closeObjectFD closes a shared object's descriptor if it still is that
+// object: the guest may have closed it (close_range) and got the number
+// back for a file of its own, which is not ferry's to close.
+func closeObjectFD(d droppedFD) {
+	var st unix.Stat_t
+	if unix.Fstat(d.fd, &st) == nil && st.Dev == d.dev && st.Ino == d.ino {
+		unix.Close(d.fd)
+	}
+}
+
+func closeFD(fd int) {
+	if fd > 0 {
+		unix.Close(fd)
+	}
+}
+
+// sharedObject prepares the host side of a new mapping rec (flags are the
+// guest's, fd its descriptor). A MAP_SHARED mapping gets an object a
+// forked child can map again (see Mapping.FD): MAP_SHARED|MAP_ANONYMOUS
+// memory becomes a memfd of the mapping's size, which is what the kernel
+// makes of it too (a shmem file), and a shared file mapping keeps a
+// duplicate of the guest's descriptor. It returns the record and the host
+// flags and descriptor to map; on failure nothing is left open.
+func sharedObject(rec Mapping, flags, fd int) (Mapping, int, int, unix.Errno) {
+	t := flags & MapTypeMask
+	if t != MapShared && t != MapSharedValidate || flags&MapHugeTLB != 0 {
+		return rec, flags, fd, 0
+	}
+	var own int
+	if flags&MapAnonymous != 0 {
+		mfd, err := unix.MemfdCreate("ferry-shared-anon", unix.MFD_CLOEXEC)
+		if err != nil {
+			return rec, 0, 0, err.(unix.Errno)
+		}
+		if err := unix.Ftruncate(mfd, int64(rec.End-rec.Start)); err != nil {
+			unix.Close(mfd)
+			return rec, 0, 0, unix.ENOMEM
+		}
+		own = KeepFD(mfd)
+		flags &^= MapAnonymous
+		fd = own
+		rec.Offset = 0
+	} else {
+		dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, fdBase)
+		if err == unix.EINVAL || err == unix.EMFILE {
+			dup, err = unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 3)
+		}
+		if err == unix.EBADF {
+			return rec, 0, 0, unix.EBADF
+		}
+		if err != nil {
+			// Out of descriptors: the mapping works, but a fork can
+			// only share it if the file can be reopened.
+			return rec, flags, fd, 0
+		}
+		own = dup
+	}
+	var st unix.Stat_t
+	if unix.Fstat(own, &st) == nil {
+		rec.Dev, rec.Ino = st.Dev, st.Ino
+	}
+	rec.FD = own
+	return rec, flags, fd, 0
 }
 
 // MapAnywhere maps length bytes where the guest has room, trying hint
@@ -296,9 +411,10 @@ func (m *Map) Remap(old, oldLen, newLen uint64, flags int, newAddr uint64) (uint
 		}
 		mp := moved(newAddr)
 		if flags&MremapDontUnmap == 0 {
-			m.Remove(old, old+oldLen)
+			m.remove(old, old+oldLen)
 		}
-		m.Insert(mp)
+		m.insert(mp)
+		m.closeDropped()
 		return newAddr, 0
 	}
 	if newLen <= oldLen && flags&MremapDontUnmap == 0 {
@@ -331,9 +447,10 @@ func (m *Map) Remap(old, oldLen, newLen uint64, flags int, newAddr uint64) (uint
 	}
 	mp := moved(dest)
 	if flags&MremapDontUnmap == 0 {
-		m.Remove(old, old+oldLen)
+		m.remove(old, old+oldLen)
 	}
-	m.Insert(mp)
+	m.insert(mp)
+	m.closeDropped()
 	return dest, 0
 }
 
