@@ -357,3 +357,53 @@ func TestBusyboxRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// TestBusyboxProcessName checks the host process name (comm) a guest gets,
+// which pidof, ps and busybox itself read: the kernel names a process after
+// the file it executes and a forked child after its parent; busybox renames
+// itself after the applet it runs (and a re-exec through /proc/self/exe is
+// named "exe" until it does). Under ferry the host executed ferry, so ferry
+// must name the process. The native oracle runs through applet links; ferry
+// gets the link as -argv0, as busybox-test's launcher passes it.
+func TestBusyboxProcessName(t *testing.T) {
+	arm64 := arm64Busybox(t)
+	needFile(t, nativeBusybox, "deps")
+	dir := t.TempDir()
+	for _, applet := range []string{"sh", "pidof"} {
+		if err := os.Symlink(nativeBusybox, filepath.Join(dir, applet)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []struct {
+		name string
+		argv []string // argv[0] is the applet link
+	}{
+		// The shell itself, a forked subshell, an applet it runs in a
+		// child (NOEXEC), one it re-executes /proc/self/exe for.
+		{"sh", []string{filepath.Join(dir, "sh"), "-c",
+			`read a </proc/$$/comm; (read b </proc/self/comm; echo "$a $b"); cat /proc/self/comm; exec cat /proc/self/comm`}},
+		// pidof finds itself by name (busybox's testsuite: "pidof pidof").
+		{"pidof", []string{filepath.Join(dir, "pidof"), "pidof"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			want := run(t, nativeRunner(c.argv[0]), invocation{argv: c.argv, dir: dir})
+			if want.status != "exit 0" || len(want.stdout) == 0 {
+				t.Fatalf("oracle: %v", want)
+			}
+			for _, e := range engines {
+				got := run(t, runner{name: e, command: func(inv invocation) (string, []string) {
+					return ferryBin, append([]string{ferryBin, "-engine=" + e, "-argv0=" + inv.argv[0], arm64}, inv.argv[1:]...)
+				}}, invocation{argv: c.argv, dir: dir})
+				if c.name == "pidof" {
+					// Pids differ: that it found one is the point.
+					if got.status != "exit 0" || len(got.stdout) == 0 {
+						t.Errorf("%s: pidof does not find itself: %v", e, got)
+					}
+					continue
+				}
+				compare(t, "process names under "+e, want, got, true)
+			}
+		})
+	}
+}

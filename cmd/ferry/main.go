@@ -211,7 +211,14 @@ func runProgram(opts options, argv []string, stderr io.Writer) (status int) {
 	main := proc.NewMainThread(cpu)
 	main.Inherit(opts.inherited)
 	// The kernel names a process after the file it executes, not argv[0].
+	// The kernel names a process after the file it executes: PROGRAM, or
+	// the file a guest's execve named (-comm), or, for "ferry -argv0 NAME
+	// PROGRAM" run by a launcher behind an applet link, NAME — the link
+	// the host executed — so pidof and ps find the applet by its name.
 	main.Comm = syscalls.CommName(prog)
+	if opts.argv0 != "" && opts.comm == "" {
+		main.Comm = syscalls.CommName(opts.argv0)
+	}
 	if opts.comm != "" {
 		main.Comm = syscalls.CommName(opts.comm)
 	}
