@@ -102,7 +102,7 @@ func (t *Thread) forkProcess(c cloneArgs) int64 {
 		return errno(unix.EINVAL)
 	}
 	if flags&(clonePidfd|clonePtrace|cloneParent) != 0 || flags&^(cloneCSignal|cloneVM|cloneVfork|
-		cloneSettls|cloneParentSettid|cloneChildCleartid|cloneChildSettid|cloneSysvsem) != 0 {
+		cloneSettls|cloneParentSettid|cloneChildCleartid|cloneChildSettid|cloneSysvsem|cloneNewMask) != 0 {
 		return errno(unix.EINVAL)
 	}
 	if p.Translator == "" {
@@ -137,7 +137,7 @@ func (t *Thread) forkProcess(c cloneArgs) int64 {
 	p.memMu.RLock()
 	img.Process = p.ProcessState
 	img.Process.Mem.Mappings = append([]guestmem.Mapping(nil), p.Mem.Mappings...)
-	pid, vf, err := p.spawnChild(&img, flags&cloneVfork != 0)
+	pid, vf, err := p.spawnChild(&img, flags&cloneVfork != 0, flags&cloneNewMask)
 	p.memMu.RUnlock()
 	if err != nil {
 		if p.Debug || p.Strace {
@@ -287,7 +287,8 @@ func (v *vforkChild) copyBack(p *Process) {
 // child ferry on it. For a vfork it also returns what the parent needs to
 // wait for the child and take its writes back. Called with p.memMu
 // read-locked.
-func (p *Process) spawnChild(img *forkImage, vfork bool) (int, *vforkChild, error) {
+// newNamespaces (CLONE_NEW*) are passed to the host clone of the child.
+func (p *Process) spawnChild(img *forkImage, vfork bool, newNamespaces uint64) (int, *vforkChild, error) {
 	fd, err := unix.MemfdCreate("ferry-fork", unix.MFD_CLOEXEC)
 	if err != nil {
 		return 0, nil, err
@@ -415,7 +416,11 @@ func (p *Process) spawnChild(img *forkImage, vfork bool) (int, *vforkChild, erro
 			files[i] = ^uintptr(0) // closed in the guest: closed in the child
 		}
 	}
-	pid, err := syscall.ForkExec(p.Translator, args, &syscall.ProcAttr{Env: os.Environ(), Files: files})
+	// The child ferry is created in the namespaces the guest asked for
+	// (it is the guest's child, so the host's rules apply to it as is).
+	attr := &syscall.ProcAttr{Env: os.Environ(), Files: files,
+		Sys: &syscall.SysProcAttr{Cloneflags: uintptr(newNamespaces)}}
+	pid, err := syscall.ForkExec(p.Translator, args, attr)
 	if err != nil {
 		return fail(err)
 	}

@@ -199,7 +199,7 @@ func rows() []syscallDef {
 		94:  {name: "exit_group", args: "i", fn: (*Thread).sysExitGroup},
 		95:  {name: "waitid", args: "ddxxx", fn: passthrough(unix.SYS_WAITID)},
 		96:  {name: "set_tid_address", args: "x", fn: (*Thread).sysSetTidAddress},
-		97:  {name: "unshare", args: "x", fn: (*Thread).sysUnshare, level: partial, note: "passed to the host for the calling thread: CLONE_NEWUSER and CLONE_NEWPID need a single-threaded process, which ferry (a Go program) never is, so they fail with EINVAL"},
+		97:  {name: "unshare", args: "x", fn: (*Thread).sysUnshare, level: partial, note: "passed to the host for the calling thread; CLONE_NEWUSER needs a single-threaded process, which ferry (a Go program) never is, so it fails with EINVAL (clone with CLONE_NEWUSER works)"},
 		98:  {name: "futex", args: "xdxxxx", fn: (*Thread).sysFutex, level: supported, note: "acts on guest memory directly (identity mapping)"},
 		99:  {name: "set_robust_list", args: "xd", fn: (*Thread).sysSetRobustList, level: supported, note: "registered with the host kernel for the thread, which cleans it up when the thread dies"},
 		100: {name: "get_robust_list", args: "dxx", fn: (*Thread).sysGetRobustList},

@@ -274,6 +274,10 @@ const (
 	cloneNewNet        = 0x40000000
 	cloneIO            = 0x80000000
 
+	// cloneNewMask are the namespace flags, passed through to the host
+	// for a new process.
+	cloneNewMask = cloneNewNS | cloneNewCgroup | cloneNewUTS | cloneNewIPC | cloneNewUser | cloneNewPID | cloneNewNet
+
 	// threadFlags is what glibc's pthread_create passes (with SETTLS,
 	// PARENT_SETTID and CHILD_CLEARTID); Go's runtime passes the same
 	// minus the tid options.

@@ -84,6 +84,8 @@ var guestCases = []guestCase{
 	{name: "proc_mmap", prog: "proc_mmap", native: true, scratch: true},
 	// qemu: no execveat.
 	{name: "proc_exec", prog: "proc_exec", nativeOracle: true, scratch: true},
+	// qemu: CLONE_NEW* rejected.
+	{name: "proc_clonens", prog: "proc_clonens", nativeOracle: true},
 	// Go guests (testdata/go): the runtime's threads, futexes, signals
 	// (async preemption, faults turned into panics), timers and netpoller.
 	{name: "gochan", prog: "gochan", native: true},
