@@ -196,6 +196,7 @@ func unblockHostSignals() {
 // record: the handler writes whole records atomically, so the pipe holds
 // a whole number of them and readers never split one.
 func (p *Process) routeHostSignals(f *os.File) {
+	defer p.recoverInternalError()
 	var rec [sigRecordSize]byte
 	for {
 		if _, err := io.ReadFull(f, rec[:]); err != nil {

@@ -3,7 +3,9 @@ package syscalls
 import (
 	"encoding/binary"
 	"fmt"
+	"os"
 	"runtime"
+	"runtime/debug"
 	"sync/atomic"
 	"unsafe"
 
@@ -402,6 +404,7 @@ func (t *Thread) cloneThread(c cloneArgs) int64 {
 // publishes its tid the way clone's flags ask, and runs the guest.
 func (t *Thread) startThread(c cloneArgs, started chan<- int) {
 	runtime.LockOSThread() // for good: the host thread ends with the guest thread
+	defer t.P.recoverInternalError()
 	t.Tid = unix.Gettid()
 	// The Go runtime may have made this host thread from any of its
 	// threads, named ferry: give it the guest's name.
@@ -602,4 +605,23 @@ func (t *Thread) sysUnshare(a *[6]uint64) int64 {
 	}
 	flags &^= cloneVM | cloneSighand | cloneThread
 	return host(unix.SYS_UNSHARE, flags)
+}
+
+// InternalErrorStatus is ferry's exit status for its own failures
+// (EX_SOFTWARE).
+const InternalErrorStatus = 70
+
+// recoverInternalError turns a Go panic on a guest thread (a translator
+// bug) into one "ferry: internal error" line and exit status 70, as the
+// main thread does; FERRY_DEBUG adds the stack.
+func (p *Process) recoverInternalError() {
+	r := recover()
+	if r == nil {
+		return
+	}
+	fmt.Fprintf(p.log(), "ferry: internal error: %v\n", r)
+	if p.Debug {
+		p.log().Write(debug.Stack())
+	}
+	os.Exit(InternalErrorStatus)
 }
