@@ -226,7 +226,7 @@ func TestPatchStat(t *testing.T) {
 		t.Fatal(err)
 	}
 	host = []byte(strings.Replace(string(host), "(", "(a) (b", 1)) // a name with ") (" in it
-	got := string(p.patchStat(host, 0))
+	got := string(p.patchStat(host, th.Tid)) // the test thread need not be the main host thread
 	i, j := strings.LastIndexByte(string(host), ')'), strings.LastIndexByte(got, ')')
 	if got[:j] != string(host[:i]) {
 		t.Fatalf("pid and name changed: %q", got[:j])
@@ -251,7 +251,7 @@ func TestPatchStat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gs := string(p.patchStatus(status, 0))
+	gs := string(p.patchStatus(status, th.Tid))
 	for _, l := range []string{"\nThreads:\t1\n", "\nSigBlk:\t0000000000000002\n", "\nSigIgn:\t0000000000001000\n", "\nSigCgt:\t0000000000000200\n"} {
 		if !strings.Contains(gs, l) {
 			t.Errorf("status lacks %q:\n%s", l, gs)

@@ -48,7 +48,7 @@ func TestDeliverAndReturn(t *testing.T) {
 	saved := cpu
 
 	// tgkill(self, SIGUSR1) as a syscall: the result lands in X0 first.
-	cpu.X[0], cpu.X[1], cpu.X[2], cpu.X[8] = uint64(p.Pid), uint64(p.Pid), uint64(unix.SIGUSR1), nrTgkill
+	cpu.X[0], cpu.X[1], cpu.X[2], cpu.X[8] = uint64(p.Pid), uint64(th.Tid), uint64(unix.SIGUSR1), nrTgkill
 	syscallOn(th, &cpu)
 	if cpu.X[0] != 0 || !th.HasDeliverableSignal() {
 		t.Fatalf("tgkill = %d, pending %#x", int64(cpu.X[0]), th.pending.pending())

@@ -631,7 +631,7 @@ func TestSignalHelper(t *testing.T) {
 	buf := guestBuf(t, p, 4096)
 	switch scenario {
 	case "abort":
-		dispatch(t, th, nrTgkill, pid, pid, uint64(unix.SIGABRT))
+		dispatch(t, th, nrTgkill, pid, uint64(th.Tid), uint64(unix.SIGABRT))
 	case "ignored-usr1":
 		binary.LittleEndian.PutUint64(guestBytes(buf, 8), sigIgn)
 		dispatch(t, th, nrRtSigaction, uint64(unix.SIGUSR1), buf, 0, 8)
