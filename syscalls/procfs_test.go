@@ -226,7 +226,7 @@ func TestPatchStat(t *testing.T) {
 		t.Fatal(err)
 	}
 	host = []byte(strings.Replace(string(host), "(", "(a) (b", 1)) // a name with ") (" in it
-	got := string(p.patchStat(host, th.Tid)) // the test thread need not be the main host thread
+	got := string(p.patchStat(host, th.Tid))                       // the test thread need not be the main host thread
 	i, j := strings.LastIndexByte(string(host), ')'), strings.LastIndexByte(got, ')')
 	if got[:j] != string(host[:i]) {
 		t.Fatalf("pid and name changed: %q", got[:j])
