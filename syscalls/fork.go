@@ -134,11 +134,18 @@ func (t *Thread) forkProcess(c cloneArgs) int64 {
 	img.Thread.SigMask = t.mask()
 	img.SharedImage = flags&cloneVM != 0
 	// The child starts with no pending signals (fork(2)).
+	//
+	// One fork at a time: spawnChild clears FD_CLOEXEC on the guest's fds
+	// for the length of its ForkExec, so two at once would leak each
+	// other's descriptors into their children, or leave some without the
+	// flag for good. (Lock order: forkMu, then memMu.)
+	p.forkMu.Lock()
 	p.memMu.RLock()
 	img.Process = p.ProcessState
 	img.Process.Mem.Mappings = append([]guestmem.Mapping(nil), p.Mem.Mappings...)
 	pid, vf, err := p.spawnChild(&img, flags&cloneVfork != 0, flags&cloneNewMask)
 	p.memMu.RUnlock()
+	p.forkMu.Unlock()
 	if err != nil {
 		if p.Debug || p.Strace {
 			fmt.Fprintf(p.log(), "ferry: fork: %v\n", err)

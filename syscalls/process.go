@@ -107,6 +107,8 @@ type Process struct {
 	sig    sharedSignals // process-directed pending signals and routing
 	sigfds signalFDs     // the guest's signalfds
 
+	forkMu sync.Mutex // one guest fork at a time (fork.go)
+
 	unsupportedMu   sync.Mutex
 	unsupportedSeen [8]uint64 // bit per syscall number already reported
 
