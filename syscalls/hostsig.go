@@ -90,12 +90,17 @@ func blockingSyscall(interrupt *uint32, nr, a1, a2, a3, a4, a5, a6 uintptr) uint
 // hostBlocking performs a host system call that may block on behalf of
 // thread t; a signal for t makes it return -EINTR.
 func (t *Thread) hostBlocking(nr uintptr, a ...uint64) int64 {
+	return interruptibleSyscall(&t.CPU.Interrupt, nr, a)
+}
+
+// interruptibleSyscall runs host call nr with guest arguments through
+// blockingSyscall, watching interrupt.
+func interruptibleSyscall(interrupt *uint32, nr uintptr, a []uint64) int64 {
 	var x [6]uintptr
 	for i, v := range a {
 		x[i] = uintptr(v)
 	}
-	r := int64(blockingSyscall(&t.CPU.Interrupt, nr, x[0], x[1], x[2], x[3], x[4], x[5]))
-	return r
+	return int64(blockingSyscall(interrupt, nr, x[0], x[1], x[2], x[3], x[4], x[5]))
 }
 
 const sigRecordSize = 136

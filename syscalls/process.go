@@ -236,9 +236,9 @@ func (p *Process) trace(def *syscallDef, a *[6]uint64, ret int64) {
 		}
 	}
 	sb.WriteString(") = ")
-	if name, ok := restartNames[-ret]; ok {
-		// As strace shows them: the call is interrupted and may restart.
-		fmt.Fprintf(&sb, "? %s (To be restarted if %s)", name, restartWhen[-ret])
+	if r, ok := restartResults[-ret]; ok {
+		// The call is interrupted and may restart.
+		fmt.Fprintf(&sb, "? %s (To be restarted if %s)", r.name, r.when)
 	} else if ret < 0 && ret > -4096 {
 		e := unix.Errno(-ret)
 		fmt.Fprintf(&sb, "-1 %s (%s)", unix.ErrnoName(e), e.Error())
@@ -251,12 +251,13 @@ func (p *Process) trace(def *syscallDef, a *[6]uint64, ret int64) {
 	io.WriteString(p.log(), sb.String())
 }
 
-var (
-	restartNames = map[int64]string{errRestartSys: "ERESTARTSYS", errRestartNoIntr: "ERESTARTNOINTR",
-		errRestartNoHand: "ERESTARTNOHAND", errRestartRestartBlock: "ERESTART_RESTARTBLOCK"}
-	restartWhen = map[int64]string{errRestartSys: "SA_RESTART is set", errRestartNoIntr: "interrupted",
-		errRestartNoHand: "no handler", errRestartRestartBlock: "no handler"}
-)
+// restartResults names the kernel's restart codes as strace shows them.
+var restartResults = map[int64]struct{ name, when string }{
+	errRestartSys:          {"ERESTARTSYS", "SA_RESTART is set"},
+	errRestartNoIntr:       {"ERESTARTNOINTR", "interrupted"},
+	errRestartNoHand:       {"ERESTARTNOHAND", "no handler"},
+	errRestartRestartBlock: {"ERESTART_RESTARTBLOCK", "no handler"},
+}
 
 // cString reads a NUL-terminated guest string of at most max bytes from
 // readable guest memory.
@@ -336,11 +337,7 @@ func errno(e unix.Errno) int64 { return -int64(e) }
 // started is missed, which Thread.hostBlocking, used by every call that
 // usually blocks, does not miss.
 func host(nr uintptr, a ...uint64) int64 {
-	var x [6]uintptr
-	for i, v := range a {
-		x[i] = uintptr(v)
-	}
-	return int64(blockingSyscall(&neverInterrupted, nr, x[0], x[1], x[2], x[3], x[4], x[5]))
+	return interruptibleSyscall(&neverInterrupted, nr, a)
 }
 
 // neverInterrupted is the interrupt word of calls made through host.

@@ -73,16 +73,6 @@ const (
 	TRAP_BRKPT  = 1 // breakpoint
 )
 
-// SegvCode classifies a fault at addr for si_code.
-func (p *Process) SegvCode(addr uint64) int32 {
-	p.memMu.RLock()
-	defer p.memMu.RUnlock()
-	if _, ok := p.Mem.Lookup(addr); ok {
-		return SEGV_ACCERR
-	}
-	return SEGV_MAPERR
-}
-
 // busCode is BUS_ADRERR.
 const busAdrerr = 2
 

@@ -50,7 +50,7 @@ func TestDeliverAndReturn(t *testing.T) {
 	// tgkill(self, SIGUSR1) as a syscall: the result lands in X0 first.
 	cpu.X[0], cpu.X[1], cpu.X[2], cpu.X[8] = uint64(p.Pid), uint64(th.Tid), uint64(unix.SIGUSR1), nrTgkill
 	syscallOn(th, &cpu)
-	if cpu.X[0] != 0 || !th.HasDeliverableSignal() {
+	if cpu.X[0] != 0 || !th.hasDeliverable() {
 		t.Fatalf("tgkill = %d, pending %#x", int64(cpu.X[0]), th.pending.pending())
 	}
 	cpu.X[0], cpu.X[1], cpu.X[2], cpu.X[8] = saved.X[0], saved.X[1], saved.X[2], saved.X[8]
@@ -150,7 +150,7 @@ func TestDeliverFaultOnAltStack(t *testing.T) {
 	if deliverFault(th, &cpu, SigInfo{Signo: int32(unix.SIGILL)}) {
 		t.Error("SIGILL delivered without a handler")
 	}
-	if got := p.SegvCode(alt); got != SEGV_ACCERR {
-		t.Errorf("SegvCode(mapped) = %d", got)
+	if got := p.memoryFault(alt); got.Signo != int32(unix.SIGSEGV) || got.Code != SEGV_ACCERR {
+		t.Errorf("memoryFault(mapped) = signal %d code %d", got.Signo, got.Code)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"os"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -200,10 +201,6 @@ func (t *Thread) setMask(m uint64) {
 func (t *Thread) hasDeliverable() bool {
 	return (t.pending.pending()|t.P.sig.pending.pending())&^t.mask() != 0
 }
-
-// HasDeliverableSignal reports whether a signal awaits delivery on t
-// (pending, not blocked).
-func (t *Thread) HasDeliverableSignal() bool { return t.hasDeliverable() }
 
 // kick makes t notice a new signal soon: it leaves generated code or a
 // blocking call, or wakes from a wait of ferry's.
@@ -775,7 +772,7 @@ func (t *Thread) foreignTid(tid int32, call func() int64) int64 {
 	if tid <= 0 {
 		return errno(unix.EINVAL)
 	}
-	if _, err := os.Stat("/proc/self/task/" + itoa(int(tid))); err == nil {
+	if _, err := os.Stat("/proc/self/task/" + strconv.Itoa(int(tid))); err == nil {
 		return errno(unix.ESRCH)
 	}
 	return call()
@@ -829,18 +826,4 @@ func (t *Thread) sysRtTgsigqueueinfo(a *[6]uint64) int64 {
 		return r
 	}
 	return t.signalThread(target, info)
-}
-
-func itoa(n int) string {
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	return string(b[i:])
 }

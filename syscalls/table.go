@@ -1,6 +1,10 @@
 package syscalls
 
-import "golang.org/x/sys/unix"
+import (
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
 
 // syscallDef is one row of the table.
 type syscallDef struct {
@@ -68,7 +72,7 @@ func lookup(nr uint64) *syscallDef {
 	if nr < uint64(len(table)) && table[nr].name != "" {
 		return &table[nr]
 	}
-	return &syscallDef{name: "syscall_" + itoa(int(nr))}
+	return &syscallDef{name: "syscall_" + strconv.Itoa(int(nr))}
 }
 
 // sysNumber returns the arm64 number of the call named name.

@@ -11,6 +11,7 @@ import (
 
 	"ferry/backend"
 	"ferry/ir"
+	"ferry/syscalls/guestmem"
 
 	"golang.org/x/sys/unix"
 )
@@ -294,8 +295,6 @@ func (t *Thread) sysClone(a *[6]uint64) int64 {
 // cloneArgs are clone's and clone3's arguments in one form.
 type cloneArgs struct {
 	flags, stack, parentTID, tls, childTID uint64
-	exitSignal                             uint64
-	pidfd                                  uint64
 }
 
 // sysClone3 reads struct clone_args (the same on both architectures):
@@ -304,7 +303,7 @@ type cloneArgs struct {
 func (t *Thread) sysClone3(a *[6]uint64) int64 {
 	const minSize, knownSize = 64, 88
 	size := a[1]
-	if size < minSize || size > guestmemPage {
+	if size < minSize || size > guestmem.PageSize {
 		return errno(unix.EINVAL)
 	}
 	b, ok := t.P.copyIn(a[0], size)
@@ -323,8 +322,8 @@ func (t *Thread) sysClone3(a *[6]uint64) int64 {
 		}
 		return le.Uint64(b[8*i:])
 	}
-	c := cloneArgs{flags: word(0), pidfd: word(1), childTID: word(2), parentTID: word(3),
-		exitSignal: word(4), tls: word(7)}
+	c := cloneArgs{flags: word(0), childTID: word(2), parentTID: word(3),
+		tls: word(7)}
 	if stack, stackSize := word(5), word(6); stack != 0 {
 		if stackSize == 0 {
 			return errno(unix.EINVAL)
@@ -334,14 +333,13 @@ func (t *Thread) sysClone3(a *[6]uint64) int64 {
 	if word(9) != 0 || word(10) != 0 { // set_tid, cgroup: not for a translator to honour
 		return errno(unix.EINVAL)
 	}
-	if c.flags&cloneCSignal != 0 || c.exitSignal > NSig {
+	exitSignal := word(4)
+	if c.flags&cloneCSignal != 0 || exitSignal > NSig {
 		return errno(unix.EINVAL)
 	}
-	c.flags |= c.exitSignal
+	c.flags |= exitSignal
 	return t.clone(c)
 }
-
-const guestmemPage = 4096
 
 // clone creates a thread (CLONE_VM|CLONE_THREAD) or a process.
 func (t *Thread) clone(c cloneArgs) int64 {
