@@ -43,6 +43,15 @@ ASM_PROGS    := $(filter-out rt,$(basename $(notdir $(wildcard testdata/asm/*.S)
 # oracle, natively (the go tool decides whether they are up to date).
 GO_PROGS     := $(notdir $(wildcard testdata/go/*))
 
+# Dynamically linked guests (testdata/dyn): programs on the arm64 glibc,
+# libm, libstdc++ and libgcc_s of Debian's cross libraries, shared objects
+# they dlopen or preload, each also built for amd64 as its oracle.
+CROSSCXX    ?= aarch64-linux-gnu-g++
+HOSTCXX     ?= g++
+DYN_CFLAGS  := -O2 -Wall -Wextra -Werror
+DYN_PROGS   := dyn_hello dyn_cxx dyn_dlopen dyn_preload dyn_plugin.so dyn_preload_lib.so
+DYN_BINS    := $(addprefix $(TD)/arm64dyn/,$(DYN_PROGS)) $(addprefix $(TD)/amd64dyn/,$(DYN_PROGS))
+
 ARM64_BINS  := $(addprefix $(TD)/arm64/,$(C_PROGS) $(ASM_PROGS))
 NATIVE_BINS := $(addprefix $(TD)/amd64/,$(NATIVE_PROGS))
 
@@ -60,7 +69,7 @@ demo: bin/ferry
 deps:
 	bash scripts/deps.sh
 
-testdata: $(ARM64_BINS) $(NATIVE_BINS) gotestdata
+testdata: $(ARM64_BINS) $(NATIVE_BINS) $(DYN_BINS) gotestdata
 
 gotestdata: | $(TD)/arm64 $(TD)/amd64
 	@for p in $(GO_PROGS); do \
@@ -77,8 +86,21 @@ $(TD)/amd64/%: testdata/c/%.c testdata/c/check.h testdata/c/pm.h | $(TD)/amd64
 $(TD)/arm64/%: testdata/asm/%.S testdata/asm/rt.S testdata/asm/rt.h | $(TD)/arm64
 	$(CROSS) -static -nostdlib -Wa,--fatal-warnings -o $@ testdata/asm/rt.S $<
 
-$(TD)/arm64 $(TD)/amd64:
+$(TD)/arm64 $(TD)/amd64 $(TD)/arm64dyn $(TD)/amd64dyn:
 	mkdir -p $@
+
+$(TD)/arm64dyn/%: testdata/dyn/%.c | $(TD)/arm64dyn
+	$(CROSS) $(DYN_CFLAGS) -o $@ $< -lm -ldl
+$(TD)/amd64dyn/%: testdata/dyn/%.c | $(TD)/amd64dyn
+	$(HOSTCC) $(DYN_CFLAGS) -o $@ $< -lm -ldl
+$(TD)/arm64dyn/%.so: testdata/dyn/%.c | $(TD)/arm64dyn
+	$(CROSS) $(DYN_CFLAGS) -shared -fPIC -o $@ $< -lm -ldl
+$(TD)/amd64dyn/%.so: testdata/dyn/%.c | $(TD)/amd64dyn
+	$(HOSTCC) $(DYN_CFLAGS) -shared -fPIC -o $@ $< -lm -ldl
+$(TD)/arm64dyn/%: testdata/dyn/%.cc | $(TD)/arm64dyn
+	$(CROSSCXX) $(DYN_CFLAGS) -pthread -o $@ $<
+$(TD)/amd64dyn/%: testdata/dyn/%.cc | $(TD)/amd64dyn
+	$(HOSTCXX) $(DYN_CFLAGS) -pthread -o $@ $<
 
 # thr_lockfree's atomics are exclusive-access loops (GCC would otherwise
 # call helpers that pick LSE at run time), thr_lockfree_lse's are LSE; the

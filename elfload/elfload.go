@@ -4,8 +4,11 @@
 // load_elf_binary/create_elf_tables does.
 //
 // Supported: ELF64 little-endian EM_AARCH64 programs of type ET_EXEC and
-// static-pie ET_DYN. Programs with PT_INTERP (dynamically linked) are
-// refused for now. PT_TLS is left to the guest's libc, as the kernel does.
+// ET_DYN (static-pie, shared objects run as programs). A program with
+// PT_INTERP gets its dynamic loader mapped beside it, looked up in a
+// sysroot first (see FindInterp and Redirect); the loader, running as a
+// guest, does the rest. PT_TLS is left to the guest's libc, as the kernel
+// does.
 package elfload
 
 import (
@@ -16,6 +19,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"unsafe"
 
@@ -46,15 +50,26 @@ const (
 
 // Image describes a loaded program.
 type Image struct {
-	Path      string // path as given; the guest sees it as AT_EXECFN
-	ExePath   string // absolute path with symlinks resolved (/proc/self/exe)
-	Entry     uint64 // entry point, load bias applied
-	LoadBias  uint64 // 0 for ET_EXEC; where a static-pie was moved to
-	Phdr      uint64 // guest address of the program headers (AT_PHDR)
-	Phent     uint64 // AT_PHENT
-	Phnum     uint64 // AT_PHNUM
-	BrkStart  uint64 // first byte of the heap: page after the highest segment
-	ExecStack bool   // PT_GNU_STACK asked for an executable stack
+	Path    string // path as given; the guest sees it as AT_EXECFN
+	ExePath string // absolute path with symlinks resolved (/proc/self/exe)
+	Entry   uint64 // where execution starts: the loader's entry point if there is one
+	// ProgramEntry is the program's own entry point (AT_ENTRY), load
+	// bias applied; Entry too when there is no dynamic loader.
+	ProgramEntry uint64
+	LoadBias     uint64 // 0 for ET_EXEC; where a static-pie was moved to
+	Phdr         uint64 // guest address of the program headers (AT_PHDR)
+	Phent        uint64 // AT_PHENT
+	Phnum        uint64 // AT_PHNUM
+	BrkStart     uint64 // first byte of the heap: page after the highest segment
+	ExecStack    bool   // PT_GNU_STACK asked for an executable stack
+	// Interp is the dynamic loader the program names (PT_INTERP), or "";
+	// InterpPath is the host file that was mapped for it, and InterpBase
+	// its load address (AT_BASE). Entry is then the loader's entry point.
+	Interp, InterpPath string
+	InterpBase         uint64
+	// Sysroot is the sysroot this run uses: the one given, or the one
+	// FindInterp chose for the dynamic loader ("" for none).
+	Sysroot string
 	// The code and data bounds the kernel records for /proc/PID/stat
 	// (start_code, end_code, start_data, end_data), by its rules: code is
 	// the executable segments' file contents; data runs from the highest
@@ -220,17 +235,111 @@ func guestProt(flags uint32) int {
 	return p
 }
 
+// Options shape a load.
+type Options struct {
+	// Sysroot is where the dynamic loader (and, by the syscall layer, the
+	// guest's absolute paths) are looked up first: -L DIR or
+	// QEMU_LD_PREFIX. Empty: FindInterp decides (Image.Sysroot says what
+	// it chose).
+	Sysroot string
+	// File, if not nil, is the program already opened by the caller
+	// (binfmt_misc's O flag hands it over as AT_EXECFD, so programs
+	// without read permission run); path is then only its name. Load does
+	// not close it.
+	File *os.File
+}
+
 // Load maps the program at path into guest memory and records its
-// mappings in mem. It refuses, without touching memory, anything that is
-// not a supported AArch64 program, and it never replaces host memory: a
-// program whose segments overlap ferry's own mappings is an error.
+// mappings in mem, with no sysroot given (see LoadWith).
 func Load(path string, mem *guestmem.Map) (*Image, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, openError(path, err)
+	return LoadWith(path, mem, Options{})
+}
+
+// LoadWith maps the program at path into guest memory, and its dynamic
+// loader if it names one (PT_INTERP), as the arm64 kernel's
+// load_elf_binary does: an ET_EXEC program at its own addresses, an ET_DYN
+// program at PIEBase, the loader wherever mmap finds room (top-down); the
+// entry point is then the loader's and AT_BASE its load address, while
+// AT_PHDR and AT_ENTRY still describe the program. It refuses, without
+// leaving anything mapped, whatever is not a supported AArch64 program, and
+// it never replaces host memory: a program whose segments overlap ferry's
+// own mappings is an error.
+func LoadWith(path string, mem *guestmem.Map, opts Options) (*Image, error) {
+	f := opts.File
+	if f == nil {
+		var err error
+		if f, err = openRegular(path); err != nil {
+			return nil, err
+		}
+		defer f.Close()
 	}
-	defer f.Close()
-	st, err := f.Stat()
+	h, phs, size, err := readProgram(path, f)
+	if err != nil {
+		return nil, err
+	}
+	img := &Image{Path: path, Phent: phdrSize, Phnum: uint64(h.phnum), Sysroot: opts.Sysroot}
+	if abs, err := filepath.Abs(path); err == nil {
+		img.ExePath = abs
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			img.ExePath = real
+		}
+	}
+	for _, ph := range phs {
+		switch ph.typ {
+		case ptInterp:
+			if img.Interp == "" {
+				if img.Interp, err = interpName(path, f, ph); err != nil {
+					return nil, err
+				}
+			}
+		case ptGNUStack:
+			img.ExecStack = ph.flags&pfX != 0
+		}
+	}
+	// The mappings carry the file's absolute path, as the kernel's
+	// /proc/PID/maps names them.
+	mapName := img.ExePath
+	if mapName == "" {
+		mapName = path
+	}
+	prog, err := mapELF(path, mapName, f, size, h, phs, mem, false)
+	if err != nil {
+		return nil, err
+	}
+	img.Entry, img.ProgramEntry = prog.entry, prog.entry
+	img.LoadBias = prog.bias
+	img.Phdr = prog.phdr
+	img.BrkStart = prog.hi
+	img.StartCode, img.EndCode, img.StartData, img.EndData = prog.startCode, prog.endCode, prog.startData, prog.endData
+	if img.Interp == "" {
+		// A program run from inside the cross sysroot (its loader run
+		// directly, as ldd does: ld-linux-aarch64.so.1 --list PROG) sees
+		// that sysroot's files.
+		if img.Sysroot == "" && strings.HasPrefix(img.ExePath, DefaultSysroot+"/") {
+			img.Sysroot = DefaultSysroot
+		}
+		return img, nil
+	}
+
+	interpPath, root, err := FindInterp(path, img.Interp, opts.Sysroot)
+	if err == nil {
+		img.Sysroot = root
+		var ld *loaded
+		if ld, err = loadInterp(interpPath, mem); err == nil {
+			img.InterpPath = interpPath
+			img.InterpBase = ld.bias
+			img.Entry = ld.entry
+			return img, nil
+		}
+	}
+	mem.Unmap(prog.lo, prog.hi-prog.lo)
+	return nil, err
+}
+
+// openRegular opens path for loading; directories and other non-regular
+// files are refused as execve refuses them.
+func openRegular(path string) (*os.File, error) {
+	st, err := os.Stat(path)
 	if err != nil {
 		return nil, openError(path, err)
 	}
@@ -238,112 +347,180 @@ func Load(path string, mem *guestmem.Map) (*Image, error) {
 		return nil, fail(path, "is a directory")
 	}
 	if !st.Mode().IsRegular() {
+		// Checked before opening: opening a FIFO would wait for a writer.
 		return nil, fail(path, "not a regular file")
 	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	return f, nil
+}
+
+// readProgram checks that f holds a regular file with an AArch64 ELF
+// header and returns its headers and size.
+func readProgram(path string, f *os.File) (elfHeader, []progHeader, int64, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return elfHeader{}, nil, 0, openError(path, err)
+	}
+	if st.IsDir() {
+		return elfHeader{}, nil, 0, fail(path, "is a directory")
+	}
+	if !st.Mode().IsRegular() {
+		return elfHeader{}, nil, 0, fail(path, "not a regular file")
+	}
 	h, phs, err := parseHeader(path, f)
+	return h, phs, st.Size(), err
+}
+
+// interpName reads the PT_INTERP string as load_elf_binary checks it: at
+// most PATH_MAX bytes, NUL-terminated.
+func interpName(path string, f *os.File, ph progHeader) (string, error) {
+	if ph.filesz < 2 || ph.filesz > unix.PathMax {
+		return "", fail(path, "invalid interpreter name (PT_INTERP of %d bytes)", ph.filesz)
+	}
+	name := make([]byte, ph.filesz)
+	if n, _ := f.ReadAt(name, int64(ph.offset)); n != len(name) || ph.offset > 1<<62 {
+		return "", fail(path, "truncated file: the interpreter name reaches past its end")
+	}
+	if name[len(name)-1] != 0 {
+		return "", fail(path, "invalid interpreter name (not NUL-terminated)")
+	}
+	s := string(name[:len(name)-1])
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		s = s[:i]
+	}
+	return s, nil
+}
+
+// loadInterp maps the dynamic loader at path wherever there is room.
+func loadInterp(path string, mem *guestmem.Map) (*loaded, error) {
+	f, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
-
-	img := &Image{Path: path, Phent: phdrSize, Phnum: uint64(h.phnum)}
-	if abs, err := filepath.Abs(path); err == nil {
-		img.ExePath = abs
-		if real, err := filepath.EvalSymlinks(abs); err == nil {
-			img.ExePath = real
+	defer f.Close()
+	h, phs, size, err := readProgram(path, f)
+	if err != nil {
+		var le *Error
+		if errors.As(err, &le) {
+			le.Msg = "not a usable AArch64 dynamic loader: " + le.Msg
+		}
+		return nil, err
+	}
+	mapName := path
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		if abs, err := filepath.Abs(real); err == nil {
+			mapName = abs
 		}
 	}
+	return mapELF(path, mapName, f, size, h, phs, mem, true)
+}
 
+// loaded describes one ELF file mapped into guest memory, load bias
+// applied to every address.
+type loaded struct {
+	bias, entry, phdr                      uint64
+	lo, hi                                 uint64 // the whole span, page aligned
+	startCode, endCode, startData, endData uint64
+}
+
+// mapELF validates every PT_LOAD segment of an ELF file, then maps them:
+// an ET_EXEC file at its own addresses, an ET_DYN file at PIEBase or, if
+// anywhere, where mmap finds room. Nothing stays mapped on failure.
+func mapELF(path, mapName string, f *os.File, size int64, h elfHeader, phs []progHeader, mem *guestmem.Map, anywhere bool) (*loaded, error) {
 	// Validate every loadable segment before mapping anything.
 	lo, hi := uint64(1<<64-1), uint64(0)
 	startCode, endCode, startData, endData := uint64(1<<64-1), uint64(0), uint64(0), uint64(0)
 	maxAlign := uint64(guestmem.PageSize)
 	loads := 0
 	for _, ph := range phs {
-		switch ph.typ {
-		case ptInterp:
-			interp := make([]byte, min(ph.filesz, 4096))
-			n, _ := f.ReadAt(interp, int64(ph.offset))
-			interp = interp[:n]
-			for len(interp) > 0 && interp[len(interp)-1] == 0 {
-				interp = interp[:len(interp)-1]
-			}
-			return nil, fail(path, "dynamically linked programs are not supported yet (interpreter %s); link it with -static", interp)
-		case ptGNUStack:
-			img.ExecStack = ph.flags&pfX != 0
-		case ptLoad:
-			if ph.memsz == 0 {
-				continue
-			}
-			loads++
-			if ph.filesz > ph.memsz {
-				return nil, fail(path, "invalid segment: file size larger than memory size")
-			}
-			if ph.vaddr%guestmem.PageSize != ph.offset%guestmem.PageSize {
-				return nil, fail(path, "invalid segment at %#x: address and file offset disagree modulo the page size", ph.vaddr)
-			}
-			if ph.vaddr >= guestmem.AddrLimit || ph.memsz > guestmem.AddrLimit-ph.vaddr {
-				return nil, fail(path, "segment at %#x lies beyond the 47-bit address space of x86-64 hosts", ph.vaddr)
-			}
-			if ph.offset > uint64(st.Size()) || ph.filesz > uint64(st.Size())-ph.offset {
-				return nil, fail(path, "truncated file: segment at %#x reaches past its end", ph.vaddr)
-			}
-			lo = min(lo, guestmem.PageAlignDown(ph.vaddr))
-			hi = max(hi, guestmem.PageAlignUp(ph.vaddr+ph.memsz))
-			if ph.flags&pfX != 0 {
-				startCode = min(startCode, ph.vaddr)
-				endCode = max(endCode, ph.vaddr+ph.filesz)
-			}
-			startData = max(startData, ph.vaddr)
-			endData = max(endData, ph.vaddr+ph.filesz)
-			if ph.align > maxAlign && ph.align&(ph.align-1) == 0 && ph.align <= 1<<30 {
-				maxAlign = ph.align
-			}
+		if ph.typ != ptLoad || ph.memsz == 0 {
+			continue
+		}
+		loads++
+		if ph.filesz > ph.memsz {
+			return nil, fail(path, "invalid segment: file size larger than memory size")
+		}
+		if ph.vaddr%guestmem.PageSize != ph.offset%guestmem.PageSize {
+			return nil, fail(path, "invalid segment at %#x: address and file offset disagree modulo the page size", ph.vaddr)
+		}
+		if ph.vaddr >= guestmem.AddrLimit || ph.memsz > guestmem.AddrLimit-ph.vaddr {
+			return nil, fail(path, "segment at %#x lies beyond the 47-bit address space of x86-64 hosts", ph.vaddr)
+		}
+		if ph.offset > uint64(size) || ph.filesz > uint64(size)-ph.offset {
+			return nil, fail(path, "truncated file: segment at %#x reaches past its end", ph.vaddr)
+		}
+		lo = min(lo, guestmem.PageAlignDown(ph.vaddr))
+		hi = max(hi, guestmem.PageAlignUp(ph.vaddr+ph.memsz))
+		if ph.flags&pfX != 0 {
+			startCode = min(startCode, ph.vaddr)
+			endCode = max(endCode, ph.vaddr+ph.filesz)
+		}
+		startData = max(startData, ph.vaddr)
+		endData = max(endData, ph.vaddr+ph.filesz)
+		if ph.align > maxAlign && ph.align&(ph.align-1) == 0 && ph.align <= 1<<30 {
+			maxAlign = ph.align
 		}
 	}
 	if loads == 0 {
 		return nil, fail(path, "no loadable segments")
 	}
-	if h.typ == etDyn {
+	span := hi - lo
+	var bias uint64
+	claimed := false
+	switch {
+	case h.typ == etDyn && anywhere:
+		// Room for the span at maxAlign alignment, then the excess on
+		// either side is given back.
+		addr, e := mem.MapAnywhere(0, span+maxAlign-guestmem.PageSize, guestmem.ProtNone,
+			guestmem.MapPrivate|guestmem.MapAnonymous|guestmem.MapNoReserve, -1, 0, "")
+		if e != 0 {
+			return nil, fail(path, "no room for %d bytes: %v", span, e)
+		}
+		base := (addr + maxAlign - 1) &^ (maxAlign - 1)
+		if base > addr {
+			mem.Unmap(addr, base-addr)
+		}
+		if end := addr + span + maxAlign - guestmem.PageSize; end > base+span {
+			mem.Unmap(base+span, end-(base+span))
+		}
+		bias = base - lo
+		claimed = true
+	case h.typ == etDyn:
 		base := (uint64(guestmem.PIEBase) + maxAlign - 1) &^ (maxAlign - 1)
-		img.LoadBias = base - lo
-		if hi-lo > guestmem.AddrLimit-base {
+		if span > guestmem.AddrLimit-base {
 			return nil, fail(path, "program too large")
 		}
+		bias = base - lo
 	}
-	bias := img.LoadBias
-	img.Entry = h.entry + bias
-	img.BrkStart = hi + bias
+	ld := &loaded{bias: bias, entry: h.entry + bias, lo: lo + bias, hi: hi + bias}
 	if endCode == 0 { // no executable segment: an empty code range
 		startCode = 0
 	}
-	img.StartCode, img.EndCode = startCode+bias, endCode+bias
-	img.StartData, img.EndData = startData+bias, endData+bias
+	ld.startCode, ld.endCode = startCode+bias, endCode+bias
+	ld.startData, ld.endData = startData+bias, endData+bias
 
 	// Claim the whole span first: this is where an overlap with ferry's
 	// own memory shows up, before anything is mapped. The segments then
 	// replace the placeholder and the gaps between them are given back, as
 	// Linux does for ET_DYN.
-	spanLo, spanHi := lo+bias, hi+bias
-	if e := mem.MapNoReplace(spanLo, spanHi-spanLo, guestmem.ProtNone,
-		guestmem.MapPrivate|guestmem.MapAnonymous|guestmem.MapNoReserve, -1, 0, ""); e != 0 {
-		if e == unix.EEXIST {
-			return nil, fail(path, "cannot map %#x-%#x: ferry itself uses part of that range (ferry must be linked with -ldflags=-T=0x7e0000001000)", spanLo, spanHi)
+	if !claimed {
+		if e := mem.MapNoReplace(ld.lo, span, guestmem.ProtNone,
+			guestmem.MapPrivate|guestmem.MapAnonymous|guestmem.MapNoReserve, -1, 0, ""); e != 0 {
+			if e == unix.EEXIST {
+				return nil, fail(path, "cannot map %#x-%#x: ferry itself uses part of that range (ferry must be linked with -ldflags=-T=0x7e0000001000)", ld.lo, ld.hi)
+			}
+			return nil, fail(path, "cannot map %#x-%#x: %v", ld.lo, ld.hi, e)
 		}
-		return nil, fail(path, "cannot map %#x-%#x: %v", spanLo, spanHi, e)
 	}
-	loaded := false
+	done := false
 	defer func() {
-		if !loaded {
-			mem.Unmap(spanLo, spanHi-spanLo)
+		if !done {
+			mem.Unmap(ld.lo, span)
 		}
 	}()
-
-	// The mappings carry the file's absolute path, as the kernel's
-	// /proc/PID/maps names them.
-	mapName := img.ExePath
-	if mapName == "" {
-		mapName = path
-	}
 	var used [][2]uint64
 	for _, ph := range phs {
 		if ph.typ != ptLoad || ph.memsz == 0 {
@@ -354,26 +531,26 @@ func Load(path string, mem *guestmem.Map) (*Image, error) {
 		}
 		used = append(used, [2]uint64{guestmem.PageAlignDown(ph.vaddr + bias), guestmem.PageAlignUp(ph.vaddr + bias + ph.memsz)})
 	}
-	for _, gap := range gaps(spanLo, spanHi, used) {
+	for _, gap := range gaps(ld.lo, ld.hi, used) {
 		mem.Unmap(gap[0], gap[1]-gap[0])
 	}
 
 	// AT_PHDR: PT_PHDR if present, else the loaded bytes at e_phoff.
 	for _, ph := range phs {
 		if ph.typ == ptPhdr {
-			img.Phdr = ph.vaddr + bias
+			ld.phdr = ph.vaddr + bias
 		}
 	}
-	if img.Phdr == 0 {
+	if ld.phdr == 0 {
 		for _, ph := range phs {
 			if ph.typ == ptLoad && h.phoff >= ph.offset && h.phoff-ph.offset < ph.filesz {
-				img.Phdr = ph.vaddr + (h.phoff - ph.offset) + bias
+				ld.phdr = ph.vaddr + (h.phoff - ph.offset) + bias
 				break
 			}
 		}
 	}
-	loaded = true
-	return img, nil
+	done = true
+	return ld, nil
 }
 
 // gaps returns the parts of [lo, hi) not covered by any range in used.

@@ -230,9 +230,17 @@ func TestLoadStaticPIE(t *testing.T) {
 
 func TestLoadErrors(t *testing.T) {
 	dir := t.TempDir()
-	interp := "/lib/ld-linux-aarch64.so.1\x00"
+	interp := "/nonexistent/ld-linux-aarch64.so.1\x00"
 	dyn := sampleFile(etExec, testBase, seg{typ: ptInterp, offset: 0x1e00, filesz: uint64(len(interp))})
 	copy(dyn[0x1e00:], interp)
+	unterminated := sampleFile(etExec, testBase, seg{typ: ptInterp, offset: 0x1e00, filesz: 8})
+	copy(unterminated[0x1e00:], "/lib/ldx")
+	// A loader that is not an ELF file: a script at that path.
+	badInterp := filepath.Join(dir, "ld-script")
+	os.WriteFile(badInterp, []byte("#!/bin/sh\n"), 0o755)
+	badName := badInterp + "\x00"
+	dynBad := sampleFile(etExec, testBase, seg{typ: ptInterp, offset: 0x1e00, filesz: uint64(len(badName))})
+	copy(dynBad[0x1e00:], badName)
 	text := []byte("#!/bin/sh\necho hi\n")
 	x86 := buildELF(etExec, 62, 0x401000, nil, nil)
 	x86[56] = 1 // phnum: parsing stops at the machine check anyway
@@ -245,7 +253,9 @@ func TestLoadErrors(t *testing.T) {
 		msg    string
 		status int
 	}{
-		{"dynamic", dyn, "dynamically linked programs are not supported yet (interpreter /lib/ld-linux-aarch64.so.1)", 126},
+		{"dynamic", dyn, "cannot find its dynamic loader /nonexistent/ld-linux-aarch64.so.1", 127},
+		{"unterminated", unterminated, "invalid interpreter name (not NUL-terminated)", 126},
+		{"badloader", dynBad, "not a usable AArch64 dynamic loader: not an ELF program", 126},
 		{"script", text, "not an ELF program", 126},
 		{"x86", x86, "not an AArch64 program (it is for x86-64)", 126},
 		{"short", []byte("\x7fELF\x02\x01\x01"), "truncated ELF header", 126},
@@ -271,6 +281,84 @@ func TestLoadErrors(t *testing.T) {
 	_, err := Load(filepath.Join(dir, "missing"), &mem)
 	if le, ok := err.(*Error); !ok || le.ExitStatus() != 127 || !strings.HasSuffix(err.Error(), "no such file or directory") {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestLoadInterp maps a program naming a loader that exists only in a
+// sysroot: the loader goes where mmap finds room, its entry point becomes
+// the image's, AT_BASE is its load address, and AT_ENTRY/AT_PHDR stay the
+// program's.
+func TestLoadInterp(t *testing.T) {
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "lib"), 0o755)
+	ldPath := filepath.Join(root, "lib", "ld-test.so")
+	if err := os.WriteFile(ldPath, sampleFile(etDyn, 0), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	name := "/lib/ld-test.so\x00"
+	prog := sampleFile(etExec, testBase, seg{typ: ptInterp, offset: 0x1e00, filesz: uint64(len(name))})
+	copy(prog[0x1e00:], name)
+	path := writeTemp(t, "dyn", prog)
+	var mem guestmem.Map
+	img, err := LoadWith(path, &mem, Options{Sysroot: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release(&mem)
+	if img.Interp != "/lib/ld-test.so" || img.InterpPath != ldPath || img.Sysroot != root {
+		t.Errorf("interp %q at %q, sysroot %q", img.Interp, img.InterpPath, img.Sysroot)
+	}
+	if img.InterpBase == 0 || img.InterpBase%guestmem.PageSize != 0 || img.InterpBase >= guestmem.MmapTop {
+		t.Fatalf("loader base %#x", img.InterpBase)
+	}
+	if img.Entry != img.InterpBase+0x100 {
+		t.Errorf("entry %#x, want the loader's %#x", img.Entry, img.InterpBase+0x100)
+	}
+	if string(GuestBytes(img.InterpBase, 4)) != "\x7fELF" {
+		t.Error("loader not at AT_BASE")
+	}
+	if img.Phdr != testBase+ehdrSize {
+		t.Errorf("AT_PHDR %#x is not the program's", img.Phdr)
+	}
+	st, err := SetupStack(img, &mem, []string{path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aux := map[uint64]uint64{}
+	for _, a := range st.Auxv {
+		aux[a.Type] = a.Val
+	}
+	if aux[AT_BASE] != img.InterpBase || aux[AT_ENTRY] != testBase+0x100 || aux[AT_PHDR] != img.Phdr {
+		t.Errorf("auxv AT_BASE %#x AT_ENTRY %#x AT_PHDR %#x", aux[AT_BASE], aux[AT_ENTRY], aux[AT_PHDR])
+	}
+	mp, ok := mem.Lookup(img.InterpBase)
+	if !ok || mp.Name != ldPath {
+		t.Errorf("loader mapping %+v", mp)
+	}
+}
+
+func TestRedirect(t *testing.T) {
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "lib"), 0o755)
+	os.MkdirAll(filepath.Join(root, "proc", "self"), 0o755)
+	os.WriteFile(filepath.Join(root, "lib", "libx.so"), nil, 0o644)
+	os.Symlink("/nowhere", filepath.Join(root, "lib", "dangling"))
+	for _, c := range []struct{ in, want string }{
+		{"/lib/libx.so", root + "/lib/libx.so"},
+		{"/lib/dangling", root + "/lib/dangling"}, // the link itself exists
+		{"/lib/liby.so", "/lib/liby.so"},
+		{"lib/libx.so", "lib/libx.so"}, // relative: never
+		{"/", "/"},
+		{"/proc/self", "/proc/self"},
+		{"/proc", "/proc"},
+		{"/lib", root + "/lib"},
+	} {
+		if got := Redirect(root, c.in); got != c.want {
+			t.Errorf("Redirect(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if got := Redirect("", "/lib/libx.so"); got != "/lib/libx.so" {
+		t.Errorf("no sysroot: %q", got)
 	}
 }
 

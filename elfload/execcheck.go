@@ -24,7 +24,10 @@ import (
 // return (segments it cannot map) kill the new image there; ferry's loader
 // reports them the same way, from the new image. Permission checks on path
 // itself are the caller's (they come first in the kernel).
-func ExecErrno(path string) unix.Errno {
+//
+// The interpreter is looked up as LoadWith will look it up, in sysroot
+// first (FindInterp).
+func ExecErrno(path, sysroot string) unix.Errno {
 	f, err := os.Open(path)
 	if err != nil {
 		return errnoOf(err)
@@ -55,7 +58,12 @@ func ExecErrno(path string) unix.Errno {
 		if name[len(name)-1] != 0 {
 			return unix.ENOEXEC
 		}
-		return interpErrno(string(name[:len(name)-1]))
+		interp := string(name[:len(name)-1])
+		found, _, err := FindInterp(path, interp, sysroot)
+		if err != nil {
+			return unix.ENOENT
+		}
+		return interpErrno(found)
 	}
 	return 0
 }

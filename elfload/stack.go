@@ -224,9 +224,9 @@ func SetupStack(img *Image, mem *guestmem.Map, argv, envp []string) (*Stack, err
 		{AT_PHDR, img.Phdr},
 		{AT_PHENT, img.Phent},
 		{AT_PHNUM, img.Phnum},
-		{AT_BASE, 0}, // no interpreter
+		{AT_BASE, img.InterpBase}, // 0 without a dynamic loader
 		{AT_FLAGS, 0},
-		{AT_ENTRY, img.Entry},
+		{AT_ENTRY, img.ProgramEntry},
 		{AT_UID, uint64(os.Getuid())},
 		{AT_EUID, uint64(os.Geteuid())},
 		{AT_GID, uint64(os.Getgid())},

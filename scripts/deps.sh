@@ -11,7 +11,7 @@ cache=.cache
 # cross compiler and static glibc (guest test programs), native gcc and libc
 # (amd64 oracle builds and `go test -race`), qemu-user (the arm64 oracle) and
 # busybox-static (the amd64 busybox oracle; its arm64 twin is fetched below).
-packages=(ca-certificates gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user busybox-static)
+packages=(ca-certificates gcc libc6-dev gcc-aarch64-linux-gnu g++-aarch64-linux-gnu g++ libc6-dev-arm64-cross qemu-user busybox-static)
 
 run_as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -150,17 +150,21 @@ func (t *Thread) exec(path string, argv, envp []string, depth int) unix.Errno {
 	if path == "" {
 		return unix.ENOENT
 	}
-	if err := unix.Access(path, unix.X_OK); err != nil {
+	// The file the host opens: the sysroot's copy of an absolute path if
+	// it has one. An arm64 program is passed on by its guest path (the new
+	// ferry redirects it the same way, and AT_EXECFN stays the guest's).
+	hostPath := elfload.Redirect(p.Sysroot, path)
+	if err := unix.Access(hostPath, unix.X_OK); err != nil {
 		return err.(unix.Errno)
 	}
 	var st unix.Stat_t
-	if err := unix.Stat(path, &st); err != nil {
+	if err := unix.Stat(hostPath, &st); err != nil {
 		return err.(unix.Errno)
 	}
 	if st.Mode&unix.S_IFMT != unix.S_IFREG {
 		return unix.EACCES
 	}
-	f, err := os.Open(path)
+	f, err := os.Open(hostPath)
 	if err != nil {
 		return unix.EACCES
 	}
@@ -193,7 +197,7 @@ func (t *Thread) exec(path string, argv, envp []string, depth int) unix.Errno {
 		}
 		// What the arm64 kernel refuses fails here, in the caller: once
 		// ferry re-executes itself the old image is gone.
-		if e := elfload.ExecErrno(path); e != 0 {
+		if e := elfload.ExecErrno(hostPath, p.Sysroot); e != 0 {
 			return e
 		}
 		args := append([]string{p.Translator}, p.TranslatorArgs...)
@@ -207,7 +211,7 @@ func (t *Thread) exec(path string, argv, envp []string, depth int) unix.Errno {
 		}
 		return t.hostExec(p.Translator, args, envp)
 	}
-	return t.hostExec(path, argv, envp)
+	return t.hostExec(hostPath, argv, envp)
 }
 
 func isAArch64ELF(h []byte) bool {

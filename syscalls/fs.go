@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unsafe"
 
+	"ferry/elfload"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -35,15 +37,24 @@ func (p *Process) procArg(dirfd, ptr uint64) (procRef, bool) {
 }
 
 // pathArg returns the path pointer to hand the host for a guest path
-// argument, redirecting /proc/self/exe to the guest's program. The
-// returned buffer must stay alive until the host call returns.
+// argument: /proc/self/exe becomes the guest's program, and an absolute
+// path that exists in the sysroot becomes the sysroot's file
+// (elfload.Redirect). The returned buffer must stay alive until the host
+// call returns.
 func (p *Process) pathArg(dirfd, ptr uint64) (uint64, []byte) {
-	ref, ok := p.procArg(dirfd, ptr)
-	if !ok || ref.kind != procExe || p.ExePath == "" {
-		return ptr, nil
+	if ref, ok := p.procArg(dirfd, ptr); ok && ref.kind == procExe && p.ExePath != "" {
+		b := append([]byte(p.ExePath), 0)
+		return uint64(uintptr(unsafe.Pointer(&b[0]))), b
 	}
-	b := append([]byte(p.ExePath), 0)
-	return uint64(uintptr(unsafe.Pointer(&b[0]))), b
+	if p.Sysroot != "" {
+		if s, ok := p.cString(ptr, unix.PathMax+1); ok && len(s) <= unix.PathMax {
+			if r := elfload.Redirect(p.Sysroot, s); r != s {
+				b := append([]byte(r), 0)
+				return uint64(uintptr(unsafe.Pointer(&b[0]))), b
+			}
+		}
+	}
+	return ptr, nil
 }
 
 func (p *Process) sysOpenat(a *[6]uint64) int64 {
@@ -121,7 +132,10 @@ func (p *Process) sysReadlinkat(a *[6]uint64) int64 {
 		}
 		return n
 	}
-	return host(unix.SYS_READLINKAT, a[0], a[1], a[2], a[3])
+	path, keep := p.pathArg(a[0], a[1])
+	r := host(unix.SYS_READLINKAT, a[0], path, a[2], a[3])
+	runtime.KeepAlive(keep)
+	return r
 }
 
 // guestLinkTarget is what the guest reads from the symlink at ptr (relative

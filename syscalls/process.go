@@ -52,7 +52,11 @@ type ProcessState struct {
 	Translator     string
 	TranslatorArgs []string
 	ExePath        string // what /proc/self/exe shows the guest: its program, not ferry
-	Mem            guestmem.Map
+	// Sysroot is where the guest's absolute paths are looked up first
+	// (elfload.Redirect): -L DIR, QEMU_LD_PREFIX, or the cross libc the
+	// dynamic loader was found in. Empty: the guest sees the host's files.
+	Sysroot string
+	Mem     guestmem.Map
 	// Image is the kernel's record of the guest's program image: what
 	// /proc/self/{stat,cmdline,environ,auxv} show (see procfs.go).
 	Image ProcImage

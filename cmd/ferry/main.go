@@ -102,6 +102,9 @@ type options struct {
 	stats  bool   // print guest instruction counts and timing at exit
 	debug  bool   // FERRY_DEBUG: report unsupported syscalls, stacks of internal errors
 	argv0  string // replaces argv[0] if set
+	// sysroot is where the dynamic loader and the guest's absolute paths
+	// are looked up first (-L, QEMU_LD_PREFIX); see elfload.FindInterp.
+	sysroot string
 	comm   string // the process name, if not PROGRAM's basename (-comm, from execve)
 	// inherited is the guest state a previous ferry passed on when its
 	// guest called execve (-exec-state).
@@ -126,6 +129,7 @@ func ferryMain(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opts.strace, "strace", false, "log every system call of the program to stderr")
 	fs.BoolVar(&opts.stats, "stats", false, "print guest instructions executed and the rate to stderr at exit")
 	fs.StringVar(&opts.argv0, "argv0", "", "pass `NAME` to the program as argv[0] instead of PROGRAM")
+	fs.StringVar(&opts.sysroot, "L", os.Getenv("QEMU_LD_PREFIX"), "look up the dynamic loader and the program's absolute paths in `DIR` first (also QEMU_LD_PREFIX)")
 	showVersion := fs.Bool("version", false, "print ferry's version and exit")
 	demo := fs.Bool("demo", false, "run a small built-in arm64 program (prints the machine name)")
 	execState := fs.String(execStateFlag, "", "guest state inherited across execve (internal)")
@@ -178,11 +182,13 @@ func runProgram(opts options, argv []string, stderr io.Writer) (status int) {
 
 	prog := argv[0]
 	proc := syscalls.NewProcess("")
-	img, err := elfload.Load(prog, &proc.Mem)
+	img, err := elfload.LoadWith(elfload.Redirect(opts.sysroot, prog), &proc.Mem, elfload.Options{Sysroot: opts.sysroot})
 	if err != nil {
 		return loadFailure(stderr, err)
 	}
+	img.Path = prog // AT_EXECFN is the name the guest gave
 	proc.ExePath = img.ExePath
+	proc.Sysroot = img.Sysroot
 	proc.SetBrk(img.BrkStart)
 	guestArgv := append([]string(nil), argv...)
 	if opts.argv0 != "" {
@@ -262,6 +268,9 @@ func startGuest(opts options, proc *syscalls.Process, main *syscalls.Thread, std
 		proc.TranslatorArgs = []string{"-engine=" + opts.engine}
 		if opts.strace {
 			proc.TranslatorArgs = append(proc.TranslatorArgs, "-strace")
+		}
+		if proc.Sysroot != "" {
+			proc.TranslatorArgs = append(proc.TranslatorArgs, "-L="+proc.Sysroot)
 		}
 	}
 	proc.Strace = opts.strace
