@@ -67,6 +67,8 @@ type Image struct {
 	// its load address (AT_BASE). Entry is then the loader's entry point.
 	Interp, InterpPath string
 	InterpBase         uint64
+	// VDSO is where the caller mapped the vDSO (AT_SYSINFO_EHDR), or 0.
+	VDSO uint64
 	// Sysroot is the sysroot this run uses: the one given, or the one
 	// FindInterp chose for the dynamic loader ("" for none).
 	Sysroot string

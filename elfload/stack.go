@@ -217,6 +217,7 @@ func SetupStack(img *Image, mem *guestmem.Map, argv, envp []string) (*Stack, err
 	}
 
 	st.Auxv = []AuxEntry{
+		{AT_SYSINFO_EHDR, img.VDSO},
 		{AT_MINSIGSTKSZ, MinSigStkSz},
 		{AT_HWCAP, HWCap},
 		{AT_PAGESZ, guestmem.PageSize},
@@ -237,6 +238,9 @@ func SetupStack(img *Image, mem *guestmem.Map, argv, envp []string) (*Stack, err
 		{AT_EXECFN, st.ExecFn},
 		{AT_PLATFORM, st.Platform},
 		{AT_NULL, 0},
+	}
+	if img.VDSO == 0 {
+		st.Auxv = st.Auxv[1:]
 	}
 	words := 1 + len(argv) + 1 + len(envp) + 1 + 2*len(st.Auxv)
 	sp := (p - uint64(words)*8) &^ 15

@@ -66,7 +66,7 @@ type ProcessState struct {
 
 	SigActions [NSig + 1]SigAction // indexed by signal number
 	// SigreturnTrampoline is the guest address handlers return to when
-	// they have no SA_RESTORER (see SetupSigreturnTrampoline).
+	// they have no SA_RESTORER (the vDSO's __kernel_rt_sigreturn, see SetupVDSO).
 	SigreturnTrampoline uint64
 
 	// AddressSpaceLimit is the guest's RLIMIT_AS as it set it. It is

@@ -103,29 +103,9 @@ func (p *Process) memoryFault(addr uint64) SigInfo {
 }
 
 // sigreturnCode is the trampoline every handler without SA_RESTORER
-// returns to, like the vDSO's __kernel_rt_sigreturn: mov x8, #139; svc #0.
+// returns to, the vDSO's __kernel_rt_sigreturn: mov x8, #139; svc #0.
 // Unwinders (libgcc, gdb) recognize a signal frame by exactly these words.
 var sigreturnCode = []uint32{0xd2800000 | nrRtSigreturn<<5 | 8, 0xd4000001}
-
-// SetupSigreturnTrampoline maps the page holding the signal return
-// trampoline (arm64 glibc leaves sa_restorer unset and relies on the
-// kernel providing one).
-func (p *Process) SetupSigreturnTrampoline() error {
-	addr, e := p.Mem.MapAnywhere(0, guestmem.PageSize, guestmem.ProtRead|guestmem.ProtWrite,
-		guestmem.MapPrivate|guestmem.MapAnonymous, -1, 0, "[vdso]")
-	if e != 0 {
-		return e
-	}
-	b := guestBytes(addr, guestmem.PageSize)
-	for i, w := range sigreturnCode {
-		binary.LittleEndian.PutUint32(b[4*i:], w)
-	}
-	if e := p.Mem.Protect(addr, guestmem.PageSize, guestmem.ProtRead|guestmem.ProtExec); e != 0 {
-		return e
-	}
-	p.SigreturnTrampoline = addr
-	return nil
-}
 
 // DeliverFault hands a synchronous fault (SIGSEGV, SIGBUS, SIGILL,
 // SIGTRAP, SIGFPE) raised by the instruction at t.CPU.PC to the guest's

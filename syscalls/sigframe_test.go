@@ -22,7 +22,7 @@ func TestFrameLayoutMatchesKernel(t *testing.T) {
 func TestDeliverAndReturn(t *testing.T) {
 	th := newTestThread(t)
 	p := th.P
-	if err := p.SetupSigreturnTrampoline(); err != nil {
+	if _, err := p.SetupVDSO(); err != nil {
 		t.Fatal(err)
 	}
 	stack := guestBuf(t, p, 64*1024)
@@ -116,7 +116,7 @@ func TestDeliverAndReturn(t *testing.T) {
 func TestDeliverFaultOnAltStack(t *testing.T) {
 	th := newTestThread(t)
 	p := th.P
-	p.SetupSigreturnTrampoline()
+	p.SetupVDSO()
 	alt := guestBuf(t, p, 16384)
 	th.AltStack = AltStack{SP: alt, Size: 16384}
 	p.SigActions[unix.SIGSEGV] = SigAction{Handler: 0x402000, Flags: saSiginfo | saOnstack | saRestorer, Restorer: 0x403000}

@@ -194,13 +194,13 @@ func runProgram(opts options, argv []string, stderr io.Writer) (status int) {
 	if opts.argv0 != "" {
 		guestArgv[0] = opts.argv0
 	}
+	if img.VDSO, err = proc.SetupVDSO(); err != nil {
+		fmt.Fprintf(stderr, "ferry: cannot map the vDSO: %v\n", err)
+		return exitInternal
+	}
 	stack, err := elfload.SetupStack(img, &proc.Mem, guestArgv, initialEnviron())
 	if err != nil {
 		return loadFailure(stderr, err)
-	}
-	if err := proc.SetupSigreturnTrampoline(); err != nil {
-		fmt.Fprintf(stderr, "ferry: cannot map the signal return trampoline: %v\n", err)
-		return exitInternal
 	}
 	auxv := make([]uint64, 0, 2*len(stack.Auxv))
 	for _, e := range stack.Auxv {
