@@ -27,14 +27,22 @@ func gfMul(a, b byte) byte {
 	return p
 }
 
+// The S-boxes are built at start-up, so the inverse must be cheap: every
+// non-zero element is a power of the generator 3, and the inverse of 3^i
+// is 3^(255-i). (A search over all products cost 0.6 ms of every run.)
 func init() {
+	var exp [255]byte
+	var log [256]byte
+	x := byte(1)
+	for i := range exp {
+		exp[i] = x
+		log[x] = byte(i)
+		x = gfMul(x, 3)
+	}
 	for x := 0; x < 256; x++ {
 		var inv byte // 0 maps to 0
-		for y := 1; y < 256 && x != 0; y++ {
-			if gfMul(byte(x), byte(y)) == 1 {
-				inv = byte(y)
-				break
-			}
+		if x != 0 {
+			inv = exp[(255-int(log[x]))%255]
 		}
 		// b' = b ^ rotl(b,1) ^ rotl(b,2) ^ rotl(b,3) ^ rotl(b,4) ^ 0x63
 		s := inv

@@ -281,8 +281,13 @@ func init() {
 			x = (x >> 1) << 1 // discard the bottom bit
 			x = (x + 1) * 2   // units of 1/512, rounded to nearest
 		}
-		// b = the largest value with b < 2^14 / sqrt(x).
-		b := 512
+		// b = the largest value (at least 512) with x*b*b < 2^28, i.e.
+		// b < 2^14 / sqrt(x): start from the floating-point root and
+		// settle the last step exactly.
+		b := max(512, int(math.Sqrt(float64(1<<28)/float64(x))))
+		for b > 512 && x*b*b >= 1<<28 {
+			b--
+		}
 		for x*(b+1)*(b+1) < 1<<28 {
 			b++
 		}
