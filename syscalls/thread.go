@@ -393,16 +393,32 @@ func (t *Thread) cloneThread(c cloneArgs) int64 {
 	child.runner = p.takeRunner()
 	child.Comm = hostThreadName() // a new thread starts with its creator's name
 
+	creds, err := currentCreds()
+	if err != nil {
+		p.releaseRunner(child.runner)
+		return errno(unix.EAGAIN)
+	}
 	started := make(chan int)
-	go child.startThread(c, started)
-	return int64(<-started)
+	go child.startThread(c, creds, started)
+	tid := <-started
+	if tid < 0 {
+		p.releaseRunner(child.runner)
+	}
+	return int64(tid)
 }
 
 // startThread is the new thread's goroutine: it takes its own host thread,
 // publishes its tid the way clone's flags ask, and runs the guest.
-func (t *Thread) startThread(c cloneArgs, started chan<- int) {
+func (t *Thread) startThread(c cloneArgs, creds threadCreds, started chan<- int) {
 	runtime.LockOSThread() // for good: the host thread ends with the guest thread
 	defer t.P.recoverInternalError()
+	if err := adoptCreds(creds); err != nil {
+		// This host thread holds less than its creator (it cannot take
+		// the creator's credentials): clone fails as for lack of
+		// resources, and the thread ends with its goroutine.
+		started <- -int(unix.EAGAIN)
+		return
+	}
 	t.Tid = unix.Gettid()
 	// The Go runtime may have made this host thread from any of its
 	// threads, named ferry: give it the guest's name.

@@ -66,6 +66,9 @@ var guestCases = []guestCase{
 	// processes. Native-oracle cases are the ones qemu-aarch64 7.2 gets
 	// wrong; each program's header comment says how.
 	{name: "thr_storm", prog: "thr_storm", native: true},
+	// A thread created after a privilege drop runs with the dropped
+	// credentials (ferry's host threads come from the Go runtime).
+	{name: "thr_creds", prog: "thr_creds", native: true},
 	// (qemu agrees: the inline assembly is arm64-only.)
 	{name: "excl_pair_mt", prog: "excl_pair_mt"},
 	{name: "thr_futex", prog: "thr_futex", native: true},
