@@ -2,6 +2,7 @@ package backend
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -152,6 +153,10 @@ type Cache[C any] struct {
 	mu     sync.RWMutex
 	blocks map[uint64]*Block[C]
 	sites  map[uint64]*Site[C] // by SiteSpec.ID
+	// pages indexes blocks by every guest page their code touches, so
+	// invalidating a few lines or pages (a guest JIT's IC IVAU, an
+	// mprotect of one page) visits only the blocks there, not all.
+	pages map[uint64][]*Block[C]
 	// spanLo, spanHi bound the guest code of all cached blocks, so
 	// Invalidate can ignore most munmap/mprotect calls (heap memory)
 	// without taking the lock. Written under mu.
@@ -184,6 +189,7 @@ func NewCache[C any](tr Translator, hooks Hooks[C]) *Cache[C] {
 		hooks:   hooks,
 		blocks:  make(map[uint64]*Block[C]),
 		sites:   make(map[uint64]*Site[C]),
+		pages:   make(map[uint64][]*Block[C]),
 		threads: make(map[*Thread[C]]struct{}),
 	}
 }
@@ -248,16 +254,58 @@ func (c *Cache[C]) Invalidate(start, end uint64) {
 	if len(c.blocks) == 0 || end <= c.spanLo.Load() || start >= c.spanHi.Load() {
 		return
 	}
+	first, last := start>>pageShift, (end-1)>>pageShift
+	if last-first < indexedInvalidatePages {
+		var hit []*Block[C]
+		for pg := first; pg <= last; pg++ {
+			for _, b := range c.pages[pg] {
+				if b.PC < end && b.End > start && !slices.Contains(hit, b) {
+					hit = append(hit, b)
+				}
+			}
+		}
+		for _, b := range hit {
+			c.drop(b.PC, b)
+		}
+		return
+	}
 	for pc, b := range c.blocks {
-		if b.PC < end && b.End > start || pc >= start && pc < end {
+		if b.PC < end && b.End > start {
 			c.drop(pc, b)
 		}
+	}
+}
+
+// pageShift sizes the pages of Cache.pages (4 KiB, the guest's page).
+const pageShift = 12
+
+// indexedInvalidatePages: ranges of fewer pages are invalidated through
+// the page index, larger ones (munmap of a library) by one pass over all
+// blocks.
+const indexedInvalidatePages = 64
+
+// blockPages calls f for every page index b's code touches.
+func blockPages[C any](b *Block[C], f func(pg uint64)) {
+	for pg := b.PC >> pageShift; pg <= (b.End-1)>>pageShift; pg++ {
+		f(pg)
 	}
 }
 
 // drop removes b from the cache. Called with mu held.
 func (c *Cache[C]) drop(pc uint64, b *Block[C]) {
 	delete(c.blocks, pc)
+	blockPages(b, func(pg uint64) {
+		list := c.pages[pg]
+		if i := slices.Index(list, b); i >= 0 {
+			list[i] = list[len(list)-1]
+			list = list[:len(list)-1]
+		}
+		if len(list) == 0 {
+			delete(c.pages, pg)
+		} else {
+			c.pages[pg] = list
+		}
+	})
 	b.dropped.Store(true)
 	for _, s := range b.incoming {
 		if s.linked == b {
@@ -329,6 +377,7 @@ func (c *Cache[C]) install(pc uint64, blk *ir.Block, tr Translation[C], seq uint
 		c.spanHi.Store(b.End)
 	}
 	c.blocks[pc] = b
+	blockPages(b, func(pg uint64) { c.pages[pg] = append(c.pages[pg], b) })
 	return b, false
 }
 
@@ -366,6 +415,7 @@ func (c *Cache[C]) flush(flushesSeen int64) {
 	}
 	clear(c.blocks)
 	clear(c.sites)
+	clear(c.pages)
 	c.spanLo.Store(0)
 	c.spanHi.Store(0)
 	if c.hooks != nil {

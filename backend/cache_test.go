@@ -2,6 +2,7 @@ package backend
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -231,5 +232,61 @@ func TestInterrupt(t *testing.T) {
 	atomic.StoreUint32(&cpu.Interrupt, 1)
 	if r := th.Run(cpu); r != ir.ExitBudget || cpu.X[0] != 0 || cpu.PC != loopStart {
 		t.Errorf("exit %d after %d blocks at %#x, want ExitBudget before any block", r, cpu.X[0], cpu.PC)
+	}
+}
+
+// TestInvalidatePageIndex: small ranges are invalidated through the page
+// index and large ones by a scan; either way exactly the overlapping blocks
+// go, including one that spans a page boundary, and the index forgets
+// dropped and flushed blocks.
+func TestInvalidatePageIndex(t *testing.T) {
+	m := &modelEngine{capacity: 1 << 20}
+	sizes := map[uint64]uint64{0x10ff8: 16} // crosses into page 0x11
+	c := NewCache[modelCode](func(pc uint64) *ir.Block {
+		n := uint64(4)
+		if s, ok := sizes[pc]; ok {
+			n = s
+		}
+		return &ir.Block{PC: pc, End: pc + n}
+	}, m)
+	th := c.NewThread(&modelThread{m, c})
+	defer th.Close()
+	pcs := []uint64{0x10000, 0x10040, 0x10ff8, 0x11010, 0x20000, 0x80000}
+	load := func() map[uint64]*Block[modelCode] {
+		th.enterCode()
+		defer th.inCode.Store(false)
+		got := map[uint64]*Block[modelCode]{}
+		for _, pc := range pcs {
+			got[pc] = th.Lookup(pc)
+		}
+		return got
+	}
+	check := func(what string, blocks map[uint64]*Block[modelCode], wantDropped ...uint64) {
+		t.Helper()
+		for pc, b := range blocks {
+			want := slices.Contains(wantDropped, pc)
+			if b.Dropped() != want {
+				t.Errorf("%s: block %#x dropped %v, want %v", what, pc, b.Dropped(), want)
+			}
+		}
+	}
+	b := load()
+	c.Invalidate(0x10040, 0x10080) // one IC IVAU line
+	check("line", b, 0x10040)
+	b = load()
+	c.Invalidate(0x11000, 0x11004) // the second page of the spanning block
+	check("second page", b, 0x10ff8)
+	b = load()
+	c.Invalidate(0x11014, 0x11040) // past the end of the block at 0x11010
+	check("miss", b)
+	c.Invalidate(0x10000, 0x90000) // large: the scan
+	check("scan", b, pcs...)
+	if c.Len() != 0 || len(c.pages) != 0 {
+		t.Errorf("%d blocks, %d index pages left after dropping all", c.Len(), len(c.pages))
+	}
+	load()
+	c.flush(int64(c.Flushes()))
+	if len(c.pages) != 0 {
+		t.Errorf("%d index pages left after a flush", len(c.pages))
 	}
 }

@@ -61,6 +61,7 @@ const (
 	ExitFault                 // memory fault at PC; ExitInfo = fault address
 	ExitBudget                // time slice over (or cpu.Interrupt set); resume at PC
 	ExitHalt                  // guest asked to stop (reserved for the runtime)
+	ExitCodeChanged           // IC IVAU at PC (TrapCodeChanged); ExitInfo = the address register
 )
 
 // Engines may use exit reasons of their own between generated code and

@@ -94,6 +94,10 @@ const (
 	TrapUndefined  TrapKind = iota // Info = instruction word
 	TrapBreakpoint                 // Info = BRK immediate
 	TrapFetchFault                 // the instruction at PC cannot be fetched; Info = PC
+	// TrapCodeChanged: IC IVAU at PC announces that guest code in the
+	// cache line at X[Info] (Info > 30: XZR) may have changed. The runtime drops
+	// its translations there and resumes at PC+4.
+	TrapCodeChanged
 )
 
 // Terminator ends a block.

@@ -123,6 +123,15 @@ func (t *Thread) Run() {
 		case ir.ExitUndefined:
 			t.fault(SigInfo{Signo: int32(unix.SIGILL), Code: ILL_ILLOPC}.withAddr(cpu.PC),
 				fmt.Sprintf("illegal instruction at %#x: %08x", cpu.PC, uint32(cpu.ExitInfo)))
+		case ir.ExitCodeChanged:
+			// IC IVAU: the cache line at the register's address.
+			var addr uint64
+			if n := cpu.ExitInfo; n < 31 {
+				addr = cpu.X[n]
+			}
+			line := addr &^ (icacheLine - 1)
+			t.P.codeChanged(line, line+icacheLine)
+			cpu.PC += 4
 		case ir.ExitBreakpoint:
 			t.fault(SigInfo{Signo: int32(unix.SIGTRAP), Code: TRAP_BRKPT}.withAddr(cpu.PC),
 				fmt.Sprintf("breakpoint (brk #%#x) at %#x", cpu.ExitInfo, cpu.PC))
@@ -406,6 +415,10 @@ func (t *Thread) cloneThread(c cloneArgs) int64 {
 	}
 	return int64(tid)
 }
+
+// icacheLine is the instruction cache line CTR_EL0 reports (IminLine 4:
+// 16 words), the span one IC IVAU invalidates.
+const icacheLine = 64
 
 // startThread is the new thread's goroutine: it takes its own host thread,
 // publishes its tid the way clone's flags ask, and runs the guest.

@@ -753,9 +753,15 @@ func (l *lifter) liftBranchSys(in decoder.Inst) bool {
 			l.b.StoreV(l.binC(ir.OpAdd, base, off), zero, 16)
 		}
 	case decoder.CACHE_MAINT:
-		// Data cache cleaning has no visible effect here. IC IVAU would be
-		// where a guest JIT announces new code; translations of written
-		// code are invalidated by the runtime's write tracking instead.
+		// Data cache cleaning has no visible effect here. IC IVAU is
+		// where a guest that wrote code (a JIT, a loader, a patcher)
+		// announces it, as CTR_EL0 (no DIC) obliges it to: the block ends
+		// and the runtime drops the translations of that line before the
+		// next instruction runs.
+		if uint16(in.Imm) == decoder.SysOpICIVAU {
+			l.b.Trap(ir.TrapCodeChanged, l.pc, uint64(in.Rt))
+			l.end()
+		}
 	default:
 		return false
 	}

@@ -193,6 +193,8 @@ func TrapExit(k ir.TrapKind) ir.ExitReason {
 		return ir.ExitBreakpoint
 	case ir.TrapFetchFault:
 		return ir.ExitFault
+	case ir.TrapCodeChanged:
+		return ir.ExitCodeChanged
 	}
 	return ir.ExitUndefined
 }
