@@ -54,14 +54,14 @@ type CPU struct {
 type ExitReason uint64
 
 const (
-	ExitNone       ExitReason = iota
-	ExitSyscall               // SVC #0 executed; PC is the next instruction
-	ExitUndefined             // unallocated/unsupported encoding at PC; ExitInfo = the word
-	ExitBreakpoint            // BRK #imm at PC; ExitInfo = imm
-	ExitFault                 // memory fault at PC; ExitInfo = fault address
-	ExitBudget                // time slice over (or cpu.Interrupt set); resume at PC
-	ExitHalt                  // guest asked to stop (reserved for the runtime)
-	ExitCodeChanged           // IC IVAU at PC (TrapCodeChanged); ExitInfo = the address register
+	ExitNone        ExitReason = iota
+	ExitSyscall                // SVC #0 executed; PC is the next instruction
+	ExitUndefined              // unallocated/unsupported encoding at PC; ExitInfo = the word
+	ExitBreakpoint             // BRK #imm at PC; ExitInfo = imm
+	ExitFault                  // memory fault at PC; ExitInfo = fault address
+	ExitBudget                 // time slice over (or cpu.Interrupt set); resume at PC
+	ExitHalt                   // guest asked to stop (reserved for the runtime)
+	ExitCodeChanged            // IC IVAU at PC (TrapCodeChanged); ExitInfo = the address register
 )
 
 // Engines may use exit reasons of their own between generated code and
