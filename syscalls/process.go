@@ -19,6 +19,8 @@ import (
 	"unsafe"
 
 	"ferry/backend"
+	"ferry/decoder/lift"
+	"ferry/ir"
 	"ferry/syscalls/guestmem"
 
 	"golang.org/x/sys/unix"
@@ -148,6 +150,24 @@ func (p *Process) log() io.Writer {
 		return p.Log
 	}
 	return os.Stderr
+}
+
+// Translate lifts the guest block at pc for the engine (a
+// backend.Translator), fetching only from pages the guest mapped
+// executable: a jump into data, a stack without PT_GNU_STACK's X, memory
+// made PROT_READ, or any address outside the guest's mappings (ferry's
+// own code included) faults as on arm64 Linux instead of being
+// translated.
+func (p *Process) Translate(pc uint64) *ir.Block {
+	return lift.TranslateExec(pc, p.executable)
+}
+
+// executable reports whether the guest may fetch instructions at addr.
+func (p *Process) executable(addr uint64) bool {
+	p.memMu.RLock()
+	m, ok := p.Mem.Lookup(addr)
+	p.memMu.RUnlock()
+	return ok && m.Prot&guestmem.ProtExec != 0
 }
 
 // codeChanged tells the engine that guest code in [start, end) is gone or

@@ -113,6 +113,8 @@ var guestCases = []guestCase{
 	{name: "proc_mapshared", prog: "proc_mapshared", native: true, scratch: true},
 	{name: "proc_execfail", prog: "proc_execfail", nativeOracle: true, scratch: true},
 	{name: "proc_forkstress", prog: "proc_forkstress", native: true},
+	// Execute permission (and ferry's code is not guest code).
+	{name: "nx", prog: "nx", native: true},
 	// Self-modifying and generated code (IC IVAU). qemu-aarch64 runs stale
 	// code after a write through the other view of a dual mapping; the
 	// program checks each result against what the new code computes.

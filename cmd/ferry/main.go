@@ -22,7 +22,6 @@ import (
 	"strings"
 	"time"
 
-	"ferry/decoder/lift"
 	"ferry/elfload"
 	"ferry/ir"
 	"ferry/syscalls"
@@ -254,7 +253,7 @@ func resumeForkedGuest(opts options, spec string, stderr io.Writer) (status int)
 // from its main thread. The guest's end ends ferry (Process.Exit); this
 // returns only if the engine cannot start.
 func startGuest(opts options, proc *syscalls.Process, main *syscalls.Thread, stderr io.Writer) int {
-	eng, err := engineFactories[opts.engine](lift.Translate)
+	eng, err := engineFactories[opts.engine](proc.Translate)
 	if err != nil {
 		fmt.Fprintf(stderr, "ferry: cannot start the %s engine: %v\n", opts.engine, err)
 		return exitInternal

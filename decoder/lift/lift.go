@@ -45,7 +45,17 @@ const (
 // backend.Translator and never fails: undecodable words become TermTrap
 // blocks and unreadable code a TrapFetchFault block.
 func Translate(pc uint64) *ir.Block {
+	return TranslateExec(pc, nil)
+}
+
+// TranslateExec is Translate with instruction fetch limited to what
+// executable (called once per guest page the block reaches) allows: code
+// in a page the guest did not map executable is not translated, and its
+// fetch faults like an unreadable one (arm64 Linux: SIGSEGV, SEGV_ACCERR).
+// nil allows every readable page.
+func TranslateExec(pc uint64, executable func(addr uint64) bool) *ir.Block {
 	l := newLifter(pc)
+	l.executable = executable
 	l.translate()
 	ir.Optimize(l.b.B)
 	return l.b.B
@@ -66,6 +76,23 @@ func fetch(pc uint64) (w uint32, ok bool) {
 	return *(*uint32)(unsafe.Add(nil, uintptr(pc))), true
 }
 
+// fetchExec is fetch, refused where the guest may not execute.
+func (l *lifter) fetchExec(pc uint64) (uint32, bool) {
+	if l.executable != nil {
+		page := pc &^ (execGranule - 1)
+		if l.execPage != page+1 {
+			if !l.executable(pc) {
+				return 0, false
+			}
+			l.execPage = page + 1
+		}
+	}
+	return fetch(pc)
+}
+
+// execGranule is the granule of execute permission: the page.
+const execGranule = 4096
+
 // lifter holds the state of one block translation.
 type lifter struct {
 	b  *ir.Builder
@@ -79,6 +106,9 @@ type lifter struct {
 	nzcv ir.Value
 
 	ended bool // the terminator is set
+
+	executable func(addr uint64) bool // see TranslateExec
+	execPage   uint64                 // a page executable allowed, +1 (0: none yet)
 }
 
 func newLifter(pc uint64) *lifter {
@@ -95,7 +125,7 @@ func (l *lifter) translate() {
 	blk := l.b.B
 	pc := blk.PC
 	for n := 0; n < MaxBlockInsns; n++ {
-		word, ok := fetch(pc)
+		word, ok := l.fetchExec(pc)
 		if !ok {
 			if n == 0 {
 				l.b.InsnStart(pc)
