@@ -122,6 +122,13 @@ type Executor[C any] interface {
 	Execute(t *Thread[C], b *Block[C], cpu *ir.CPU) ir.ExitReason
 }
 
+// Reuser is an Executor that may have a block's translation without
+// lifting and compiling it (code saved by another process): Reuse returns
+// it and the end of the guest code it covers.
+type Reuser[C any] interface {
+	Reuse(pc uint64) (tr Translation[C], end uint64, ok bool)
+}
+
 // Hooks are the engine's shared operations on compiled code, called by the
 // cache with its write lock held. Engines that neither chain blocks nor
 // keep per-thread references to code (the interpreter) need none.
@@ -568,8 +575,17 @@ func (t *Thread[C]) translate(pc uint64) *Block[C] {
 		t.translateNanos += int64(time.Since(start))
 	}()
 	seq := c.invalSeq.Load()
-	blk := c.tr(pc)
-	tr := t.exec.Compile(blk)
+	var blk *ir.Block
+	var tr Translation[C]
+	if ru, ok := t.exec.(Reuser[C]); ok {
+		if saved, end, ok := ru.Reuse(pc); ok {
+			blk, tr = &ir.Block{PC: pc, End: end}, saved
+		}
+	}
+	if tr == nil {
+		blk = c.tr(pc)
+		tr = t.exec.Compile(blk)
+	}
 	for {
 		flushes := c.flushes.Load()
 		b, full := c.install(pc, blk, tr, seq)

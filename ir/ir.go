@@ -117,8 +117,12 @@ type Block struct {
 	PC     uint64
 	End    uint64
 	NInsns int // guest instructions covered
-	Insts  []Inst
-	Term   Terminator
+	// Code is the guest instruction words [PC, End) were lifted from, as
+	// the lifter read them: a saved translation is valid wherever guest
+	// memory holds exactly these words (nil for hand-made blocks).
+	Code  []uint32
+	Insts []Inst
+	Term  Terminator
 
 	// Interp is private to ir/interp: the block compiled for the
 	// interpreter, attached on first execution so every engine that hands

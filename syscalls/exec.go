@@ -209,6 +209,12 @@ func (t *Thread) exec(path string, argv, envp []string, depth int) unix.Errno {
 		if len(argv) > 1 {
 			args = append(args, argv[1:]...)
 		}
+		if p.CodeFD > 0 {
+			// The new ferry reuses this tree's compiled code; only
+			// this exec passes the descriptor on.
+			unix.FcntlInt(uintptr(p.CodeFD), unix.F_SETFD, 0)
+			defer unix.FcntlInt(uintptr(p.CodeFD), unix.F_SETFD, unix.FD_CLOEXEC)
+		}
 		return t.hostExec(p.Translator, args, envp)
 	}
 	return t.hostExec(hostPath, argv, envp)

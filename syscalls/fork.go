@@ -402,6 +402,9 @@ func (p *Process) spawnChild(img *forkImage, vfork bool, newNamespaces uint64) (
 		unix.FcntlInt(uintptr(g), unix.F_SETFD, 0)
 	}
 	unix.FcntlInt(uintptr(fd), unix.F_SETFD, 0)
+	if p.CodeFD > 0 {
+		passFDs = append(passFDs, p.CodeFD) // the same code for the child
+	}
 	for _, f := range passFDs {
 		unix.FcntlInt(uintptr(f), unix.F_SETFD, 0)
 	}
@@ -413,6 +416,11 @@ func (p *Process) spawnChild(img *forkImage, vfork bool, newNamespaces uint64) (
 			unix.FcntlInt(uintptr(g), unix.F_SETFD, unix.FD_CLOEXEC)
 		}
 		unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC)
+		// ferry's own descriptors are FD_CLOEXEC again: a native
+		// program the guest executes must not inherit them.
+		for _, f := range passFDs {
+			unix.FcntlInt(uintptr(f), unix.F_SETFD, unix.FD_CLOEXEC)
+		}
 	}()
 	args := append([]string{p.Translator}, p.TranslatorArgs...)
 	args = append(args, "-restore-fd="+strconv.Itoa(fd)+":"+strconv.FormatUint(base, 10))

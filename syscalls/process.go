@@ -58,6 +58,10 @@ type ProcessState struct {
 	// (elfload.Redirect): -L DIR, QEMU_LD_PREFIX, or the cross libc the
 	// dynamic loader was found in. Empty: the guest sees the host's files.
 	Sysroot string
+	// CodeFD is the process tree's shared compiled-code region (see
+	// amd64.SharedCode), or 0: passed on to the ferry of an exec'd or
+	// forked arm64 program.
+	CodeFD int
 	Mem     guestmem.Map
 	// Image is the kernel's record of the guest's program image: what
 	// /proc/self/{stat,cmdline,environ,auxv} show (see procfs.go).
@@ -168,6 +172,21 @@ func (p *Process) executable(addr uint64) bool {
 	m, ok := p.Mem.Lookup(addr)
 	p.memMu.RUnlock()
 	return ok && m.Prot&guestmem.ProtExec != 0
+}
+
+// CanExecute reports whether the guest may fetch instructions anywhere in
+// [pc, end): the lifter's check, for translations that skip the lifter.
+func (p *Process) CanExecute(pc, end uint64) bool {
+	p.memMu.RLock()
+	defer p.memMu.RUnlock()
+	for addr := pc; addr < end; {
+		m, ok := p.Mem.Lookup(addr)
+		if !ok || m.Prot&guestmem.ProtExec == 0 {
+			return false
+		}
+		addr = m.End
+	}
+	return pc < end
 }
 
 // codeChanged tells the engine that guest code in [start, end) is gone or

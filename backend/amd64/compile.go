@@ -41,6 +41,9 @@ type chainFixup struct {
 	stub   *obj.Prog // its initial target: the exit stub of the site
 	id     uint64    // site number (written to cpu.ChainSite by the stub)
 	target uint64    // guest PC the jump continues at
+	// idStore is the stub's store of id (MOVQ $id, ChainSite(R15)), when
+	// id fits its imm32: code saved for reuse gets a new id there.
+	idStore *obj.Prog
 }
 
 // chainSite describes a patchable jump of compiled code.
@@ -49,6 +52,9 @@ type chainSite struct {
 	target uint64 // guest PC
 	offset int    // of the JMP opcode within the block
 	stub   int    // offset of the exit stub (the unpatched target)
+	// idImm is the offset of the id's little-endian imm32 in the stub,
+	// or -1 if the id is stored some other way.
+	idImm int
 }
 
 // insnMark maps a host code offset to the guest instruction it belongs to.
@@ -203,7 +209,15 @@ func (c *compiler) compile(blk *ir.Block) (res compiled, err error) {
 	for i, s := range c.sites {
 		rel := s.stub.Pc - (s.jmp.Pc + 5)
 		binary.LittleEndian.PutUint32(code[s.jmp.Pc+1:], uint32(int32(rel)))
-		res.sites[i] = chainSite{id: s.id, target: s.target, offset: int(s.jmp.Pc), stub: int(s.stub.Pc)}
+		idImm := -1
+		if s.idStore != nil {
+			end := int64(len(code))
+			if s.idStore.Link != nil {
+				end = s.idStore.Link.Pc
+			}
+			idImm = int(end - 4) // MOV r/m64, imm32 ends with the immediate
+		}
+		res.sites[i] = chainSite{id: s.id, target: s.target, offset: int(s.jmp.Pc), stub: int(s.stub.Pc), idImm: idImm}
 	}
 	res.code = code
 	res.insns = make([]hostPC, 0, len(c.marks))

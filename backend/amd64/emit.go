@@ -1021,7 +1021,11 @@ func (c *compiler) chainJump(target uint64) {
 	c.outOfLin = append(c.outOfLin, func() {
 		c.sites[idx].stub = c.label()
 		c.storePC(target)
-		c.storeConst64(c.sites[idx].id, cpuOff(ir.OffChain))
+		id := c.sites[idx].id
+		c.storeConst64(id, cpuOff(ir.OffChain))
+		if immEligible(id) && int64(id) >= 0 {
+			c.sites[idx].idStore = c.a.last
+		}
 		c.exit(exitChain)
 	})
 }

@@ -148,6 +148,19 @@ type Engine struct {
 
 	reasonsMu sync.Mutex
 	reasons   map[string]*atomic.Int64 // interpreted runs by why
+
+	// shared, if set, is where compiled blocks are saved for and reused
+	// from other processes; codeOK says whether the guest may execute
+	// [pc, end) (the lifter's check, for blocks that skip the lifter).
+	shared *SharedCode
+	codeOK func(pc, end uint64) bool
+}
+
+// UseShared makes the engine save the blocks it compiles in s and reuse
+// the ones saved there, before any code runs. codeOK must say whether
+// the guest may execute [pc, end) now, as the translator would.
+func (e *Engine) UseShared(s *SharedCode, codeOK func(pc, end uint64) bool) {
+	e.shared, e.codeOK = s, codeOK
 }
 
 // New returns a JIT engine fetching blocks from tr.
@@ -234,6 +247,8 @@ type runner struct {
 	comp   *compiler // private: compiling needs no lock
 	table  []indirectEntry
 	stats  counters
+	// reuseBuf holds a reused block's code until it is placed.
+	reuseBuf []byte
 }
 
 // NewRunner returns the state one guest thread runs with.
@@ -287,10 +302,35 @@ func (r *runner) Compile(blk *ir.Block) backend.Translation[jitCode] {
 		err = compileError("block larger than the code cache")
 	}
 	r.stats.spills.Store(int64(r.comp.spills))
+	if err == nil && r.e.shared != nil {
+		r.e.shared.save(blk.PC, blk.End, blk.Code, res)
+	}
 	if dumpPC != 0 && dumpPC == blk.PC {
 		dumpBlock(blk, res.code, err)
 	}
 	return &translation{e: r.e, blk: blk, res: res, err: err}
+}
+
+// Reuse returns the translation of the block at pc saved by another
+// process (or earlier by this one), if guest memory there holds the same
+// instructions and the guest may execute them (backend.Reuser).
+func (r *runner) Reuse(pc uint64) (backend.Translation[jitCode], uint64, bool) {
+	sh := r.e.shared
+	if sh == nil {
+		return nil, 0, false
+	}
+	b, ok := sh.lookup(pc, func(b savedBlock) bool {
+		return r.e.codeOK(pc, b.end) && wordsMatch(pc, b.words)
+	})
+	if !ok {
+		return nil, 0, false
+	}
+	tr := r.reuse(b)
+	if tr == nil {
+		return nil, 0, false
+	}
+	sh.reused.Add(1)
+	return tr, b.end, true
 }
 
 // Place copies compiled code into the code cache (under the block cache's

@@ -65,7 +65,7 @@ Runs a 64-bit Arm (AArch64) Linux program on this x86-64 Linux machine.
 Options:
 `)
 	fs.VisitAll(func(f *flag.Flag) {
-		if f.Name == execStateFlag || f.Name == restoreFlag || f.Name == commFlag {
+		if f.Name == execStateFlag || f.Name == restoreFlag || f.Name == commFlag || f.Name == codeFDFlag {
 			return // internal: passed by ferry to itself across execve
 		}
 		name, use := flag.UnquoteUsage(f)
@@ -104,6 +104,7 @@ type options struct {
 	// sysroot is where the dynamic loader and the guest's absolute paths
 	// are looked up first (-L, QEMU_LD_PREFIX); see elfload.FindInterp.
 	sysroot string
+	codeFD  int // -code-fd: the shared code region inherited, or -1
 	comm    string // the process name, if not PROGRAM's basename (-comm, from execve)
 	// inherited is the guest state a previous ferry passed on when its
 	// guest called execve (-exec-state).
@@ -134,6 +135,7 @@ func ferryMain(args []string, stdout, stderr io.Writer) int {
 	execState := fs.String(execStateFlag, "", "guest state inherited across execve (internal)")
 	restore := fs.String(restoreFlag, "", "continue a forked guest from this image (internal)")
 	fs.StringVar(&opts.comm, commFlag, "", "the process name the guest's execve gave (internal)")
+	fs.IntVar(&opts.codeFD, codeFDFlag, -1, "the process tree's shared code region (internal)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			usage(stdout, fs)
@@ -272,12 +274,19 @@ func startGuest(opts options, proc *syscalls.Process, main *syscalls.Thread, std
 			proc.TranslatorArgs = append(proc.TranslatorArgs, "-L="+proc.Sysroot)
 		}
 	}
+	shared := setupSharedCode(opts, proc, eng, stderr)
 	proc.Strace = opts.strace
 	proc.Debug = opts.debug
 	proc.Log = stderr
 	start := time.Now()
 	if opts.stats {
-		proc.OnExit = func(int) { printStats(stderr, opts.engine, proc.Retired(), time.Since(start)) }
+		proc.OnExit = func(int) {
+			printStats(stderr, opts.engine, proc.Retired(), time.Since(start))
+			if shared != nil {
+				st := shared.Stats()
+				fmt.Fprintf(stderr, "ferry: stats: shared code: %d blocks reused, %d saved\n", st.Reused, st.Saved)
+			}
+		}
 	}
 	if err := proc.ShowToHost(main); err != nil {
 		if opts.debug {

