@@ -62,7 +62,7 @@ type ProcessState struct {
 	// amd64.SharedCode), or 0: passed on to the ferry of an exec'd or
 	// forked arm64 program.
 	CodeFD int
-	Mem     guestmem.Map
+	Mem    guestmem.Map
 	// Image is the kernel's record of the guest's program image: what
 	// /proc/self/{stat,cmdline,environ,auxv} show (see procfs.go).
 	Image ProcImage

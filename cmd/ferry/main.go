@@ -104,7 +104,7 @@ type options struct {
 	// sysroot is where the dynamic loader and the guest's absolute paths
 	// are looked up first (-L, QEMU_LD_PREFIX); see elfload.FindInterp.
 	sysroot string
-	codeFD  int // -code-fd: the shared code region inherited, or -1
+	codeFD  int    // -code-fd: the shared code region inherited, or -1
 	comm    string // the process name, if not PROGRAM's basename (-comm, from execve)
 	// inherited is the guest state a previous ferry passed on when its
 	// guest called execve (-exec-state).
