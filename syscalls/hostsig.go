@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	"ferry/ir"
+	"ferry/syscalls/guestmem"
 
 	"golang.org/x/sys/unix"
 )
@@ -152,7 +153,9 @@ func setupHostSignals(p *Process) error {
 	if err := unix.Pipe2(fds[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
 		return err
 	}
-	recordFD, recordReadFD = int32(fds[1]), fds[0]
+	// ferry's own: out of the guest's low fd numbers, so its first open
+	// still returns what the kernel would give it.
+	recordFD, recordReadFD = int32(guestmem.KeepFD(fds[1])), guestmem.KeepFD(fds[0])
 
 	var urg rawSigaction
 	setHostAction(unix.SIGURG, nil, &urg)
