@@ -175,7 +175,7 @@ func setupHostSignals(p *Process) error {
 		}
 		setHostAction(sig, &a, nil)
 	}
-	go p.routeHostSignals(os.NewFile(uintptr(fds[0]), "ferry-signals"))
+	go p.routeHostSignals(os.NewFile(uintptr(recordReadFD), "ferry-signals"))
 	return nil
 }
 
