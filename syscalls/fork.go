@@ -105,8 +105,8 @@ func (t *Thread) forkProcess(c cloneArgs) int64 {
 		cloneSettls|cloneParentSettid|cloneChildCleartid|cloneChildSettid|cloneSysvsem|cloneNewMask) != 0 {
 		return errno(unix.EINVAL)
 	}
-	if p.Translator == "" {
-		return errno(unix.ENOSYS)
+	if self, _ := p.translatorExec(); self == "" {
+		return errno(unix.ENOSYS) // no path to ferry (a chroot without /proc)
 	}
 	if flags&cloneParentSettid != 0 && !p.writable(c.parentTID, 4) {
 		return errno(unix.EFAULT)
@@ -422,8 +422,15 @@ func (p *Process) spawnChild(img *forkImage, vfork bool, newNamespaces uint64) (
 			unix.FcntlInt(uintptr(f), unix.F_SETFD, unix.FD_CLOEXEC)
 		}
 	}()
-	args := append([]string{p.Translator}, p.TranslatorArgs...)
+	self, selfFD := p.translatorExec()
+	args := append([]string{p.translatorArgv0()}, p.TranslatorArgs...)
 	args = append(args, "-restore-fd="+strconv.Itoa(fd)+":"+strconv.FormatUint(base, 10))
+	if selfFD > 0 {
+		// The child inherits the descriptor of its executable.
+		args = append(args, "-self-fd="+strconv.Itoa(selfFD))
+		unix.FcntlInt(uintptr(selfFD), unix.F_SETFD, 0)
+		defer unix.FcntlInt(uintptr(selfFD), unix.F_SETFD, unix.FD_CLOEXEC)
+	}
 	files := make([]uintptr, 3)
 	for i := range files {
 		files[i] = uintptr(i)
@@ -435,7 +442,7 @@ func (p *Process) spawnChild(img *forkImage, vfork bool, newNamespaces uint64) (
 	// (it is the guest's child, so the host's rules apply to it as is).
 	attr := &syscall.ProcAttr{Env: os.Environ(), Files: files,
 		Sys: &syscall.SysProcAttr{Cloneflags: uintptr(newNamespaces)}}
-	pid, err := syscall.ForkExec(p.Translator, args, attr)
+	pid, err := syscall.ForkExec(self, args, attr)
 	if err != nil {
 		return fail(err)
 	}
