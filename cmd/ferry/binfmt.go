@@ -178,10 +178,15 @@ func registerBinfmt(line string) error {
 }
 
 func removeBinfmt(name string) error {
-	err := os.WriteFile(filepath.Join(binfmtDir, name), []byte("-1"), 0)
+	f, err := os.OpenFile(filepath.Join(binfmtDir, name), os.O_WRONLY, 0)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = f.WriteString("-1")
 	return err
 }
 
@@ -277,6 +282,7 @@ registered and enabled, 1 if not.
 // binfmtMain runs "ferry binfmt ARGS".
 func binfmtMain(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
+		fmt.Fprintln(stderr, "ferry: binfmt: missing command (install, uninstall, status)")
 		binfmtUsage(stderr)
 		return exitUsage
 	}
