@@ -203,7 +203,9 @@ func (t *Thread) exec(path string, argv, envp []string, depth int) unix.Errno {
 			// without /proc that ferry entered through binfmt_misc):
 			// the kernel runs the program, binfmt_misc brings ferry
 			// back (or the kernel refuses it, as it would).
-			return t.hostExec(hostPath, argv, envp)
+			opts := append(append([]string(nil), p.TranslatorArgs...),
+				"-exec-state="+t.execState().String(), "-comm="+t.execName)
+			return t.hostExec(hostPath, argv, binfmtOptionsEnv(envp, opts))
 		}
 		args := append([]string{p.translatorArgv0()}, p.TranslatorArgs...)
 		args = append(args, "-exec-state="+t.execState().String(), "-comm="+t.execName)
@@ -231,6 +233,24 @@ func (t *Thread) exec(path string, argv, envp []string, depth int) unix.Errno {
 		return t.hostExec(self, args, envp)
 	}
 	return t.hostExec(hostPath, argv, envp)
+}
+
+// BinfmtOptionsEnv carries ferry's options to a ferry that binfmt_misc
+// starts for a guest's execve or fork when ferry cannot execute itself
+// (argv is then the program's): \x1f-separated. ferry honours it only when
+// binfmt_misc started it without a change of credentials (AT_SECURE), and
+// removes it from the guest's environment.
+const BinfmtOptionsEnv = "FERRY_BINFMT_OPTIONS"
+
+// binfmtOptionsEnv returns env with BinfmtOptionsEnv set to opts.
+func binfmtOptionsEnv(env, opts []string) []string {
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, BinfmtOptionsEnv+"=") {
+			out = append(out, kv)
+		}
+	}
+	return append(out, BinfmtOptionsEnv+"="+strings.Join(opts, "\x1f"))
 }
 
 // SetTranslatorFD records fd, an O_PATH descriptor of ferry's executable,

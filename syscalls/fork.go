@@ -105,8 +105,8 @@ func (t *Thread) forkProcess(c cloneArgs) int64 {
 		cloneSettls|cloneParentSettid|cloneChildCleartid|cloneChildSettid|cloneSysvsem|cloneNewMask) != 0 {
 		return errno(unix.EINVAL)
 	}
-	if self, _ := p.translatorExec(); self == "" {
-		return errno(unix.ENOSYS) // no path to ferry (a chroot without /proc)
+	if self, _ := p.translatorExec(); self == "" && p.ExePath == "" {
+		return errno(unix.ENOSYS) // no way back to ferry
 	}
 	if flags&cloneParentSettid != 0 && !p.writable(c.parentTID, 4) {
 		return errno(unix.EFAULT)
@@ -425,6 +425,14 @@ func (p *Process) spawnChild(img *forkImage, vfork bool, newNamespaces uint64) (
 	self, selfFD := p.translatorExec()
 	args := append([]string{p.translatorArgv0()}, p.TranslatorArgs...)
 	args = append(args, "-restore-fd="+strconv.Itoa(fd)+":"+strconv.FormatUint(base, 10))
+	env := os.Environ()
+	if self == "" {
+		// No path to ferry (a chroot without /proc that ferry entered
+		// through binfmt_misc): the child executes the guest's program,
+		// and binfmt_misc brings ferry back with its options.
+		self, env = p.ExePath, binfmtOptionsEnv(env, args[1:])
+		args = []string{p.ExePath}
+	}
 	if selfFD > 0 {
 		// The child inherits the descriptor of its executable.
 		args = append(args, "-self-fd="+strconv.Itoa(selfFD))
@@ -440,7 +448,7 @@ func (p *Process) spawnChild(img *forkImage, vfork bool, newNamespaces uint64) (
 	}
 	// The child ferry is created in the namespaces the guest asked for
 	// (it is the guest's child, so the host's rules apply to it as is).
-	attr := &syscall.ProcAttr{Env: os.Environ(), Files: files,
+	attr := &syscall.ProcAttr{Env: env, Files: files,
 		Sys: &syscall.SysProcAttr{Cloneflags: uintptr(newNamespaces)}}
 	pid, err := syscall.ForkExec(self, args, attr)
 	if err != nil {

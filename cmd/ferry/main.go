@@ -24,6 +24,8 @@ import (
 	"ferry/elfload"
 	"ferry/ir"
 	"ferry/syscalls"
+
+	"golang.org/x/sys/unix"
 )
 
 // version is ferry's release name; builds may override it with
@@ -77,7 +79,15 @@ func ferryMain(args []string, stdout, stderr io.Writer) int {
 	}
 	cmdline := args
 	if ks.binfmt {
-		cmdline = nil // argv is the program's; only QEMU_* variables apply
+		// argv is the program's; only QEMU_* variables apply, and the
+		// options a ferry that could not execute itself passed along.
+		cmdline = nil
+		if v, ok := os.LookupEnv(syscalls.BinfmtOptionsEnv); ok {
+			os.Unsetenv(syscalls.BinfmtOptionsEnv)
+			if !ks.secure {
+				cmdline = append(strings.Split(v, "\x1f"), "--")
+			}
+		}
 	}
 	opts, rest, err := parseOptions(cmdline, os.LookupEnv)
 	if err != nil {
@@ -118,6 +128,9 @@ func ferryMain(args []string, stdout, stderr io.Writer) int {
 	}
 	opts.selfFD = openSelfExe(opts.selfFD)
 	if opts.restore != "" {
+		if ks.execFD >= 0 {
+			unix.Close(ks.execFD)
+		}
 		return resumeForkedGuest(opts, opts.restore, stderr, log)
 	}
 	if opts.demo {
@@ -342,7 +355,14 @@ func initialEnviron() []string {
 	if len(data) == 0 {
 		return nil
 	}
-	return strings.Split(strings.TrimSuffix(string(data), "\x00"), "\x00")
+	env := strings.Split(strings.TrimSuffix(string(data), "\x00"), "\x00")
+	for i, kv := range env {
+		if strings.HasPrefix(kv, syscalls.BinfmtOptionsEnv+"=") {
+			env = append(env[:i:i], env[i+1:]...)
+			break
+		}
+	}
+	return env
 }
 
 // loadFailure reports a program that cannot be started, with the status a
