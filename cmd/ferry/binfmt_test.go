@@ -325,3 +325,56 @@ echo "== uninstall-again"; $FERRY binfmt uninstall; echo "status $?"
 		t.Errorf("second uninstall: %q", sec["uninstall-again"])
 	}
 }
+
+// credsSource prints what a setuid program sees of its credentials.
+const credsSource = `#include <stdio.h>
+#include <unistd.h>
+#include <sys/auxv.h>
+int main(void)
+{
+	printf("uid=%d euid=%d AT_SECURE=%lu\n", (int)getuid(), (int)geteuid(), getauxval(AT_SECURE));
+	return 0;
+}
+`
+
+// buildC compiles src statically with cc into dir/name.
+func buildC(t *testing.T, cc, src, dir, name string) string {
+	t.Helper()
+	if _, err := exec.LookPath(cc); err != nil {
+		t.Fatalf("%s is missing: run `make deps` first", cc)
+	}
+	srcPath := filepath.Join(t.TempDir(), name+".c")
+	os.WriteFile(srcPath, []byte(src), 0o644)
+	out := filepath.Join(dir, name)
+	if b, err := exec.Command(cc, "-static", "-O2", "-o", out, srcPath).CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", cc, err, b)
+	}
+	return out
+}
+
+// TestBinfmtCredentials: with C, a setuid-root arm64 program run by nobody
+// gets euid 0 and AT_SECURE, as the amd64 build of the same program does
+// natively; without C it runs with the caller's credentials.
+func TestBinfmtCredentials(t *testing.T) {
+	needBinfmtSandbox(t)
+	dir := binfmtDirWith(t, 0o755, nil)
+	for _, p := range []string{buildC(t, "aarch64-linux-gnu-gcc", credsSource, dir, "creds"),
+		buildC(t, "gcc", credsSource, dir, "creds-native")} {
+		if err := syscall.Chmod(p, 0o4755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const asNobody = "setpriv --reuid=65534 --regid=65534 --clear-groups ./"
+	native := sandbox(t, dir, asNobody+"creds-native")
+	if want := "uid=65534 euid=0 AT_SECURE=1\n"; native.status != 0 || native.stdout != want {
+		t.Fatalf("native setuid program: exit %d, stdout %q, stderr %q; want %q", native.status, native.stdout, native.stderr, want)
+	}
+	got := sandbox(t, dir, "$FERRY binfmt install --credentials >/dev/null || exit 98\n"+asNobody+"creds")
+	if got.status != 0 || got.stdout != native.stdout {
+		t.Errorf("flags OCF: exit %d, stdout %q, stderr %q; want %q", got.status, got.stdout, got.stderr, native.stdout)
+	}
+	plain := sandbox(t, dir, "$FERRY binfmt install >/dev/null || exit 98\n"+asNobody+"creds")
+	if want := "uid=65534 euid=65534 AT_SECURE=0\n"; plain.stdout != want {
+		t.Errorf("flags F: stdout %q, stderr %q; want %q", plain.stdout, plain.stderr, want)
+	}
+}

@@ -10,6 +10,7 @@
 package main
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -89,7 +90,14 @@ func ferryMain(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	opts, rest, err := parseOptions(cmdline, os.LookupEnv)
+	getenv := os.LookupEnv
+	if ks.secure {
+		// A program that gained privileges (binfmt_misc C flag): the
+		// caller's environment must not steer ferry (QEMU_LOG_FILENAME
+		// would write any file), as ld.so ignores LD_* then.
+		getenv = func(string) (string, bool) { return "", false }
+	}
+	opts, rest, err := parseOptions(cmdline, getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "ferry: %v\n", err)
 		if _, ok := err.(*usageError); ok {
@@ -114,7 +122,8 @@ func ferryMain(args []string, stdout, stderr io.Writer) int {
 		printLogItems(stdout)
 		return 0
 	}
-	opts.debug = os.Getenv("FERRY_DEBUG") != "" || opts.logMask&logUnimp != 0
+	opts.secure = ks.secure
+	opts.debug = !ks.secure && os.Getenv("FERRY_DEBUG") != "" || opts.logMask&logUnimp != 0
 	opts.strace = opts.strace || opts.logMask&logStrace != 0
 	elfload.HWCap, elfload.HWCap2 = opts.cpu.hwcaps()
 	log := stderr
@@ -207,9 +216,13 @@ func runProgram(opts options, file *os.File, spec []string, stderr, log io.Write
 		fmt.Fprintf(stderr, "ferry: cannot map the vDSO: %v\n", err)
 		return exitInternal
 	}
-	stack, err := elfload.SetupStack(img, &proc.Mem, guestArgv, applyEnv(initialEnviron(), opts.envEdits))
+	env := applyEnv(initialEnviron(), opts.envEdits)
+	stack, err := elfload.SetupStack(img, &proc.Mem, guestArgv, env)
 	if err != nil {
 		return loadFailure(stderr, err)
+	}
+	if opts.secure {
+		setAuxSecure(stack, len(guestArgv), len(env))
 	}
 	auxv := make([]uint64, 0, 2*len(stack.Auxv))
 	for _, e := range stack.Auxv {
@@ -238,6 +251,21 @@ func runProgram(opts options, file *os.File, spec []string, stderr, log io.Write
 		main.Comm = syscalls.CommName(opts.comm)
 	}
 	return startGuest(opts, proc, main, stderr, log)
+}
+
+// setAuxSecure sets AT_SECURE in the guest's auxiliary vector (binfmt_misc
+// C flag, setuid or setgid program): its libc then ignores LD_PRELOAD and
+// the like, as on a real arm64 kernel. The vector follows argc, argv,
+// NULL, envp, NULL at the initial SP.
+func setAuxSecure(st *elfload.Stack, argc, envc int) {
+	base := st.SP + uint64(1+argc+1+envc+1)*8
+	for i := range st.Auxv {
+		if st.Auxv[i].Type == elfload.AT_SECURE {
+			st.Auxv[i].Val = 1
+			b := elfload.GuestBytes(base+uint64(i)*16+8, 8)
+			binary.LittleEndian.PutUint64(b, 1)
+		}
+	}
 }
 
 // resumeForkedGuest continues a guest that a parent ferry forked (see

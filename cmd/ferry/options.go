@@ -43,6 +43,7 @@ type options struct {
 	selfFD    int    // -self-fd: ferry's own executable, open (0: none)
 	codeFD    int    // -code-fd: the shared code region inherited, or -1
 	demo      bool
+	secure    bool   // AT_SECURE: started with changed credentials
 	action    string // "help", "version", "cpu-help", "log-help": print and exit 0
 }
 
