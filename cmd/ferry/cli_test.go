@@ -383,3 +383,30 @@ func TestLogItems(t *testing.T) {
 		t.Errorf("-d out_asm: exit %d, log %q", status, truncate([]byte(out), 600))
 	}
 }
+
+// TestSysrootMatchesQEMU: with -L DIR (or QEMU_LD_PREFIX), an absolute path
+// the guest opens is looked up in DIR first and on the host if DIR lacks
+// it, as qemu-aarch64 does.
+func TestSysrootMatchesQEMU(t *testing.T) {
+	needFerry(t)
+	needQEMU(t)
+	busybox := arm64Busybox(t)
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "etc"), 0o755)
+	os.WriteFile(filepath.Join(root, "etc", "ferry-sysroot-probe"), []byte("from the sysroot\n"), 0o644)
+	for _, c := range []struct {
+		opts, env []string
+	}{
+		{opts: []string{"-L", root}},
+		{env: []string{"QEMU_LD_PREFIX=" + root}},
+	} {
+		argv := append(append([]string(nil), c.opts...), busybox, "cat", "/etc/ferry-sysroot-probe", "/etc/debian_version")
+		want := run(t, runner{name: "qemu", command: func(inv invocation) (string, []string) {
+			return qemuPath, append([]string{qemuPath}, inv.argv...)
+		}}, invocation{argv: argv, env: c.env})
+		got := run(t, runner{name: "ferry", command: func(inv invocation) (string, []string) {
+			return ferryBin, append([]string{ferryBin}, inv.argv...)
+		}}, invocation{argv: argv, env: c.env})
+		compare(t, strings.Join(append(c.opts, c.env...), " "), want, got, true)
+	}
+}
