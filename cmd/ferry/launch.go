@@ -124,11 +124,17 @@ const maxScriptDepth = 4
 // interpreter, rewriting argv as the kernel does. It returns the file to
 // run and its argv; native is set when that file is not an arm64 program
 // but a script's host interpreter, for the host kernel to run.
-func resolveProgram(argv []string) (path string, args []string, native bool, err error) {
+//
+// Paths are looked up in sysroot first, as the loader and the syscall
+// layer look them up (elfload.Redirect); the returned path and argv keep
+// the guest's names, except that a host interpreter is returned as the
+// host file to execute.
+func resolveProgram(argv []string, sysroot string) (path string, args []string, native bool, err error) {
 	path, args = argv[0], argv
 	for depth := 0; ; depth++ {
+		host := elfload.Redirect(sysroot, path)
 		var st unix.Stat_t
-		if err := unix.Stat(path, &st); err != nil {
+		if err := unix.Stat(host, &st); err != nil {
 			return "", nil, false, errnoLaunch(path, err)
 		}
 		switch st.Mode & unix.S_IFMT {
@@ -138,10 +144,10 @@ func resolveProgram(argv []string) (path string, args []string, native bool, err
 		default:
 			return "", nil, false, &launchError{path, "not a regular file: " + unix.EACCES.Error(), exitCannotExecute}
 		}
-		if err := unix.Access(path, unix.X_OK); err != nil {
+		if err := unix.Access(host, unix.X_OK); err != nil {
 			return "", nil, false, errnoLaunch(path, err)
 		}
-		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+		fd, err := unix.Open(host, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
 		if err != nil {
 			return "", nil, false, errnoLaunch(path, err)
 		}
@@ -169,7 +175,7 @@ func resolveProgram(argv []string) (path string, args []string, native bool, err
 			args = append(next, args[1:]...)
 			path = interp
 		case depth > 0 && !syscalls.IsAArch64ELF(hdr):
-			return path, args, true, nil // a host interpreter
+			return host, args, true, nil // a host interpreter
 		default:
 			return path, args, false, nil // arm64, or the loader explains why not
 		}

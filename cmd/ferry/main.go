@@ -168,7 +168,7 @@ func ferryMain(args []string, stdout, stderr io.Writer) int {
 		}
 		return runProgram(opts, file, append([]string{rest[0]}, guestArgv...), stderr, log)
 	}
-	path, guestArgv, native, err := resolveProgram(rest)
+	path, guestArgv, native, err := resolveProgram(rest, opts.sysroot)
 	if err != nil {
 		fmt.Fprintf(stderr, "ferry: %v\n", err)
 		if le, ok := err.(*launchError); ok {
