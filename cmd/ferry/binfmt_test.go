@@ -378,3 +378,18 @@ func TestBinfmtCredentials(t *testing.T) {
 		t.Errorf("flags F: stdout %q, stderr %q; want %q", plain.stdout, plain.stderr, want)
 	}
 }
+
+// TestBinfmtDynamic: a dynamically linked arm64 program run as ./prog
+// (its loader from the cross libc, found as ferry finds it without -L)
+// prints what its native build prints, with P its own argv[0] included.
+func TestBinfmtDynamic(t *testing.T) {
+	needBinfmtSandbox(t)
+	dir := binfmtDirWith(t, 0o755, map[string]string{
+		"dyn_hello": dynPath(t, "arm64", "dyn_hello"), "dyn_hello-native": dynPath(t, "amd64", "dyn_hello")})
+	const cmd = "env -i DYN_VAR=set ./$P one 'two words'"
+	native := sandbox(t, dir, "P=dyn_hello-native; "+cmd)
+	got := sandbox(t, dir, "$FERRY binfmt install --flags=PF >/dev/null || exit 98\nP=dyn_hello; "+cmd)
+	if want := strings.ReplaceAll(native.stdout, "dyn_hello-native", "dyn_hello"); native.status != 0 || got.status != 0 || got.stdout != want {
+		t.Errorf("exit %d, stdout %q, stderr %q; native exit %d, %q", got.status, got.stdout, got.stderr, native.status, want)
+	}
+}
