@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -153,6 +154,7 @@ func (l *blockLog) translator(tr backend.Translator) backend.Translator {
 // arm64asm's GNU syntax, or ferry's own decoder's reading for what
 // arm64asm does not know (LSE atomics, LDAPR…).
 func disasmGuest(a uint64) (s string) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if recover() != nil {
 			s = "<unreadable>"
