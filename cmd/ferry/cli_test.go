@@ -362,7 +362,20 @@ func TestLogItems(t *testing.T) {
 		text, _ := os.ReadFile(matches[0])
 		traces[c.engine] = scanLog(t, string(text), traceLine)
 	}
-	if a, b := traces["interp"], traces["jit"]; len(a) == 0 || len(a) != len(b) {
+	// A JIT block whose entry check finds the time slice used up is
+	// traced, leaves before its first instruction and is traced again
+	// when the dispatcher comes back to it (qemu's exec log does the same
+	// at an exit request): runs of one PC are compared as one.
+	squash := func(tr [][]string) [][]string {
+		var out [][]string
+		for _, m := range tr {
+			if len(out) == 0 || out[len(out)-1][0] != m[0] {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	if a, b := squash(traces["interp"]), squash(traces["jit"]); len(a) == 0 || len(a) != len(b) {
 		t.Errorf("exec traces: interp %d blocks, jit (nochain) %d", len(a), len(b))
 	} else {
 		for i := range a {
