@@ -217,9 +217,10 @@ func TestBinfmtOpenBinary(t *testing.T) {
 
 // TestBinfmtChroot: a chroot holding only the arm64 busybox (no ferry, no
 // /proc at first) runs through ferry registered with F: the program, its
-// execve of other arm64 programs (re-executing ferry or, without any way
-// to reach it, through binfmt_misc again), and with /proc mounted also
-// fork. The output is the amd64 busybox's in the same chroot natively,
+// execve of other arm64 programs and its forks (re-executing ferry through
+// its descriptor or /proc, or, without any way to reach it, through
+// binfmt_misc again), also when the guest of a ferry started outside
+// chroot(2)s there itself. The output is the amd64 busybox's in the same chroot natively,
 // but for uname -m.
 func TestBinfmtChroot(t *testing.T) {
 	needBinfmtSandbox(t)
@@ -236,12 +237,16 @@ echo "== direct"; chroot "$ROOT" /bin/busybox echo hi; echo "status $?"
 echo "== exec"; chroot "$ROOT" /bin/sh -c 'exec /bin/busybox uname -m'; echo "status $?"
 echo "== exec-chain"; chroot "$ROOT" /bin/sh -c 'exec /bin/sh -c "exec /bin/echo two levels"'; echo "status $?"
 echo "== fork-noproc"; chroot "$ROOT" /bin/sh -c 'echo $(/bin/echo substituted); /bin/uname -m; echo after'; echo "status $?"
+echo "== guest-chroot"; $GUEST_CHROOT "$ROOT" /bin/sh -c 'echo $(/bin/echo substituted); exec /bin/uname -m'; echo "status $?"
 mount --rbind /proc "$ROOT/proc" || exit 97
 echo "== fork"; chroot "$ROOT" /bin/sh -c 'echo $(/bin/echo substituted); /bin/uname -m | /bin/cat; echo after'; echo "status $?"
 echo "== self"; chroot "$ROOT" /bin/sh -c 'ls /proc/self/exe && echo proc works'; echo "status $?"
 `
-	want := sandbox(t, "", script, "ROOT="+native)
-	got := sandbox(t, "", "$FERRY binfmt install >/dev/null || exit 98\n"+script, "ROOT="+arm)
+	// guest-chroot: ferry run by hand outside, its guest chroot(2)s into
+	// the root and executes and forks there.
+	want := sandbox(t, "", script, "ROOT="+native, "GUEST_CHROOT="+nativeBusybox+" chroot")
+	got := sandbox(t, "", "$FERRY binfmt install >/dev/null || exit 98\n"+script, "ROOT="+arm,
+		"GUEST_CHROOT="+ferryBin+" "+arm64Busybox(t)+" chroot")
 	if want.status != 0 || got.status != 0 {
 		t.Fatalf("native: exit %d %s; ferry: exit %d %s", want.status, want.stderr, got.status, got.stderr)
 	}
