@@ -198,6 +198,14 @@ func (t *Thread) exec(path string, argv, envp []string, depth int) unix.Errno {
 			return e
 		}
 		self, fd := p.translatorExec()
+		// The new ferry inherits the descriptor of its executable, and
+		// the tree's compiled code (only this exec passes them on).
+		for _, own := range []int{p.TranslatorFD, p.CodeFD} {
+			if own > 0 {
+				unix.FcntlInt(uintptr(own), unix.F_SETFD, 0)
+				defer unix.FcntlInt(uintptr(own), unix.F_SETFD, unix.FD_CLOEXEC)
+			}
+		}
 		if self == "" && fd == 0 {
 			// Neither ferry's path nor a descriptor of it (a chroot
 			// without /proc that ferry entered through binfmt_misc):
@@ -218,14 +226,6 @@ func (t *Thread) exec(path string, argv, envp []string, depth int) unix.Errno {
 		args = append(args, "--", path)
 		if len(argv) > 1 {
 			args = append(args, argv[1:]...)
-		}
-		// The new ferry inherits the descriptor of its executable, and
-		// the tree's compiled code (only this exec passes them on).
-		for _, own := range []int{p.TranslatorFD, p.CodeFD} {
-			if own > 0 {
-				unix.FcntlInt(uintptr(own), unix.F_SETFD, 0)
-				defer unix.FcntlInt(uintptr(own), unix.F_SETFD, unix.FD_CLOEXEC)
-			}
 		}
 		if self == "" {
 			return t.hostExecFD(fd, args, envp)

@@ -12,6 +12,7 @@ import (
 
 	"ferry/elfload"
 	"ferry/syscalls"
+	"ferry/syscalls/guestmem"
 )
 
 // How ferry was started: by hand ("ferry [options] PROGRAM"), or by the
@@ -190,14 +191,15 @@ func execNative(path string, argv, env []string, stderr io.Writer) int {
 	return le.status
 }
 
-// selfFDMin is where openSelfExe places the descriptor.
-const selfFDMin = 600
+// selfFDMin is where ferry's own descriptors start (guestmem.KeepFD).
+const selfFDMin = 1024
 
 // openSelfExe returns an O_PATH descriptor of ferry's own executable for
 // re-executing it (execveat works on it inside any chroot): the one a
 // previous ferry passed (-self-fd), else /proc/self/exe opened now; 0 if
 // neither is available (a chroot without /proc). The descriptor is
-// FD_CLOEXEC and placed high, out of the way of the guest's numbers.
+// FD_CLOEXEC and placed high (guestmem.KeepFD), out of the way of the
+// guest's numbers.
 func openSelfExe(inherited int) int {
 	fd := -1
 	if inherited > 2 {
@@ -212,13 +214,9 @@ func openSelfExe(inherited int) int {
 			return 0
 		}
 	}
-	if fd >= selfFDMin {
-		unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC)
-	} else if high, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, selfFDMin); err == nil {
-		unix.Close(fd)
-		fd = high
-	} else {
-		unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC)
+	if fd < selfFDMin {
+		fd = guestmem.KeepFD(fd)
 	}
+	unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC)
 	return fd
 }

@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"ferry/backend/amd64"
 	"ferry/elfload"
 	"ferry/ir"
 	"ferry/syscalls"
@@ -328,7 +329,14 @@ func startGuest(opts options, proc *syscalls.Process, main *syscalls.Thread, std
 	// elfload chose for the dynamic loader) is the re-executed ferry's.
 	opts.sysroot = proc.Sysroot
 	proc.TranslatorArgs = opts.translatorArgs()
-	shared := setupSharedCode(opts, proc, eng, stderr)
+	var shared *amd64.SharedCode
+	if opts.logMask&(logInAsm|logOutAsm|logOp|logExec|logNoChain) == 0 {
+		shared = setupSharedCode(opts, proc, eng, stderr)
+	} else if opts.codeFD >= 0 {
+		// -d shows every translation and dispatch of this process:
+		// no blocks compiled elsewhere.
+		unix.Close(opts.codeFD)
+	}
 	proc.Strace = opts.strace
 	proc.Debug = opts.debug
 	proc.Log = stderr
