@@ -187,6 +187,13 @@ type Cache[C any] struct {
 	flushPending atomic.Bool
 	flushes      atomic.Int64
 	chained      atomic.Int64
+
+	// Trace, if set, is called with the guest PC of every block the
+	// dispatcher enters (ferry -d exec); blocks reached by chained jumps
+	// or the JIT's indirect-branch table are not seen unless NoChain is
+	// set too. Both are set before any thread runs.
+	Trace   func(pc uint64)
+	NoChain bool
 }
 
 // NewCache returns an empty cache fed by tr; hooks may be nil.
@@ -438,7 +445,7 @@ func (c *Cache[C]) flush(flushesSeen int64) {
 // is patched to it. The caller is in code (inCode set), so no flush runs
 // meanwhile.
 func (c *Cache[C]) link(id uint64, to *Block[C]) {
-	if c.hooks == nil {
+	if c.hooks == nil || c.NoChain {
 		return
 	}
 	c.mu.Lock()
@@ -515,6 +522,9 @@ func (t *Thread[C]) Run(cpu *ir.CPU) ir.ExitReason {
 		if t.cache.flushPending.Load() {
 			t.inCode.Store(false)
 			t.enterCode()
+		}
+		if t.cache.Trace != nil {
+			t.cache.Trace(cpu.PC)
 		}
 		if r := t.exec.Execute(t, t.Lookup(cpu.PC), cpu); r != ir.ExitNone {
 			return r

@@ -192,16 +192,34 @@ func (t *Thread) exec(path string, argv, envp []string, depth int) unix.Errno {
 		}
 		return t.exec(interp, next, envp, depth+1)
 	case isAArch64ELF(hdr):
-		if p.Translator == "" {
-			return unix.ENOEXEC
-		}
 		// What the arm64 kernel refuses fails here, in the caller: once
 		// ferry re-executes itself the old image is gone.
 		if e := elfload.ExecErrno(hostPath, p.Sysroot); e != 0 {
 			return e
 		}
-		args := append([]string{p.Translator}, p.TranslatorArgs...)
+		self, fd := p.translatorExec()
+		// The new ferry inherits the descriptor of its executable, and
+		// the tree's compiled code (only this exec passes them on).
+		for _, own := range []int{p.TranslatorFD, p.CodeFD} {
+			if own > 0 {
+				unix.FcntlInt(uintptr(own), unix.F_SETFD, 0)
+				defer unix.FcntlInt(uintptr(own), unix.F_SETFD, unix.FD_CLOEXEC)
+			}
+		}
+		if self == "" && fd == 0 {
+			// Neither ferry's path nor a descriptor of it (a chroot
+			// without /proc that ferry entered through binfmt_misc):
+			// the kernel runs the program, binfmt_misc brings ferry
+			// back (or the kernel refuses it, as it would).
+			opts := append(append([]string(nil), p.TranslatorArgs...),
+				"-exec-state="+t.execState().String(), "-comm="+t.execName)
+			return t.hostExec(hostPath, argv, binfmtOptionsEnv(envp, opts))
+		}
+		args := append([]string{p.translatorArgv0()}, p.TranslatorArgs...)
 		args = append(args, "-exec-state="+t.execState().String(), "-comm="+t.execName)
+		if p.TranslatorFD > 0 {
+			args = append(args, "-self-fd="+strconv.Itoa(p.TranslatorFD))
+		}
 		if len(argv) > 0 {
 			args = append(args, "-argv0="+argv[0])
 		}
@@ -209,15 +227,84 @@ func (t *Thread) exec(path string, argv, envp []string, depth int) unix.Errno {
 		if len(argv) > 1 {
 			args = append(args, argv[1:]...)
 		}
-		if p.CodeFD > 0 {
-			// The new ferry reuses this tree's compiled code; only
-			// this exec passes the descriptor on.
-			unix.FcntlInt(uintptr(p.CodeFD), unix.F_SETFD, 0)
-			defer unix.FcntlInt(uintptr(p.CodeFD), unix.F_SETFD, unix.FD_CLOEXEC)
+		if self == "" {
+			return t.hostExecFD(fd, args, envp)
 		}
-		return t.hostExec(p.Translator, args, envp)
+		return t.hostExec(self, args, envp)
 	}
 	return t.hostExec(hostPath, argv, envp)
+}
+
+// BinfmtOptionsEnv carries ferry's options to a ferry that binfmt_misc
+// starts for a guest's execve or fork when ferry cannot execute itself
+// (argv is then the program's): \x1f-separated. ferry honours it only when
+// binfmt_misc started it without a change of credentials (AT_SECURE), and
+// removes it from the guest's environment.
+const BinfmtOptionsEnv = "FERRY_BINFMT_OPTIONS"
+
+// binfmtOptionsEnv returns env with BinfmtOptionsEnv set to opts.
+func binfmtOptionsEnv(env, opts []string) []string {
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, BinfmtOptionsEnv+"=") {
+			out = append(out, kv)
+		}
+	}
+	return append(out, BinfmtOptionsEnv+"="+strings.Join(opts, "\x1f"))
+}
+
+// SetTranslatorFD records fd, an O_PATH descriptor of ferry's executable,
+// as TranslatorFD.
+func (p *Process) SetTranslatorFD(fd int) {
+	var st unix.Stat_t
+	if fd <= 0 || unix.Fstat(fd, &st) != nil {
+		p.TranslatorFD = 0
+		return
+	}
+	p.TranslatorFD = fd
+	p.translatorID = [2]uint64{st.Dev, st.Ino}
+}
+
+// translatorFD returns TranslatorFD if it still is ferry's executable (the
+// guest may have closed the number and opened something else), or 0.
+func (p *Process) translatorFD() int {
+	var st unix.Stat_t
+	if p.TranslatorFD <= 0 || unix.Fstat(p.TranslatorFD, &st) != nil ||
+		[2]uint64{st.Dev, st.Ino} != p.translatorID {
+		return 0
+	}
+	return p.TranslatorFD
+}
+
+// translatorExec says how to execute ferry again: a path (Translator if it
+// still names ferry's executable, else /proc/self/fd/N of TranslatorFD
+// where /proc is mounted), or, with path "", the descriptor fd for
+// execveat (a chroot holding neither). Both are empty if ferry cannot be
+// found at all.
+func (p *Process) translatorExec() (path string, fd int) {
+	fd = p.translatorFD()
+	if p.Translator != "" {
+		var st unix.Stat_t
+		if unix.Stat(p.Translator, &st) == nil && (fd == 0 || [2]uint64{st.Dev, st.Ino} == p.translatorID) {
+			return p.Translator, fd
+		}
+	}
+	if fd == 0 {
+		return "", 0
+	}
+	viaProc := "/proc/self/fd/" + strconv.Itoa(fd)
+	if unix.Access(viaProc, unix.X_OK) == nil {
+		return viaProc, fd
+	}
+	return "", fd
+}
+
+// translatorArgv0 is argv[0] for a re-executed ferry.
+func (p *Process) translatorArgv0() string {
+	if p.Translator != "" {
+		return p.Translator
+	}
+	return "ferry"
 }
 
 func isAArch64ELF(h []byte) bool {
@@ -306,6 +393,32 @@ func (t *Thread) Inherit(st ExecState) {
 // kernel keeps SIG_IGN across exec and resets handlers).
 // The guest's signal mask becomes the host thread's, which exec keeps.
 func (t *Thread) hostExec(path string, argv, envp []string) unix.Errno {
+	return t.hostExecWith(func() error { return syscall.Exec(path, argv, envp) })
+}
+
+// hostExecFD is hostExec of the file open at fd (execveat AT_EMPTY_PATH,
+// which works on an O_PATH descriptor). Unlike syscall.Exec, it leaves
+// RLIMIT_NOFILE as Go raised it at start-up.
+func (t *Thread) hostExecFD(fd int, argv, envp []string) unix.Errno {
+	return t.hostExecWith(func() error {
+		argvp, err := syscall.SlicePtrFromStrings(argv)
+		if err != nil {
+			return err
+		}
+		envvp, err := syscall.SlicePtrFromStrings(envp)
+		if err != nil {
+			return err
+		}
+		empty := [1]byte{}
+		_, _, e := unix.RawSyscall6(unix.SYS_EXECVEAT, uintptr(fd), uintptr(unsafe.Pointer(&empty[0])),
+			uintptr(unsafe.Pointer(&argvp[0])), uintptr(unsafe.Pointer(&envvp[0])), unix.AT_EMPTY_PATH, 0)
+		return e
+	})
+}
+
+// hostExecWith runs execve with the host's signal state set up for the
+// new program (see hostExec).
+func (t *Thread) hostExecWith(execve func() error) unix.Errno {
 	p := t.P
 	var saved []struct {
 		sig unix.Signal
@@ -333,7 +446,7 @@ func (t *Thread) hostExec(path string, argv, envp []string) unix.Errno {
 	for set := (t.pending.pending() | p.sig.pending.pending()) & mask; set != 0; set &= set - 1 {
 		unix.Tgkill(p.Pid, unix.Gettid(), unix.Signal(bits.TrailingZeros64(set)+1))
 	}
-	err := syscall.Exec(path, argv, envp)
+	err := execve()
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, sigSetmask, uintptr(unsafe.Pointer(&hostMask)), 0, 8, 0, 0)
 	for _, s := range saved {
 		setHostAction(s.sig, &s.old, nil)
@@ -343,3 +456,12 @@ func (t *Thread) hostExec(path string, argv, envp []string) unix.Errno {
 	}
 	return unix.ENOEXEC
 }
+
+// ParseShebang splits a "#!" line as the kernel does (for ferry running a
+// script named on its command line); h starts with "#!" and holds at most
+// the kernel's 256 header bytes.
+func ParseShebang(h []byte) (interp, arg string, ok bool) { return parseShebang(h) }
+
+// IsAArch64ELF reports whether a file's first bytes h are an AArch64 ELF
+// header.
+func IsAArch64ELF(h []byte) bool { return isAArch64ELF(h) }

@@ -105,8 +105,8 @@ func (t *Thread) forkProcess(c cloneArgs) int64 {
 		cloneSettls|cloneParentSettid|cloneChildCleartid|cloneChildSettid|cloneSysvsem|cloneNewMask) != 0 {
 		return errno(unix.EINVAL)
 	}
-	if p.Translator == "" {
-		return errno(unix.ENOSYS)
+	if self, _ := p.translatorExec(); self == "" && p.ExePath == "" {
+		return errno(unix.ENOSYS) // no way back to ferry
 	}
 	if flags&cloneParentSettid != 0 && !p.writable(c.parentTID, 4) {
 		return errno(unix.EFAULT)
@@ -422,8 +422,23 @@ func (p *Process) spawnChild(img *forkImage, vfork bool, newNamespaces uint64) (
 			unix.FcntlInt(uintptr(f), unix.F_SETFD, unix.FD_CLOEXEC)
 		}
 	}()
-	args := append([]string{p.Translator}, p.TranslatorArgs...)
+	self, selfFD := p.translatorExec()
+	args := append([]string{p.translatorArgv0()}, p.TranslatorArgs...)
 	args = append(args, "-restore-fd="+strconv.Itoa(fd)+":"+strconv.FormatUint(base, 10))
+	env := os.Environ()
+	if self == "" {
+		// No path to ferry (a chroot without /proc that ferry entered
+		// through binfmt_misc): the child executes the guest's program,
+		// and binfmt_misc brings ferry back with its options.
+		self, env = p.ExePath, binfmtOptionsEnv(env, args[1:])
+		args = []string{p.ExePath}
+	}
+	if selfFD > 0 {
+		// The child inherits the descriptor of its executable.
+		args = append(args, "-self-fd="+strconv.Itoa(selfFD))
+		unix.FcntlInt(uintptr(selfFD), unix.F_SETFD, 0)
+		defer unix.FcntlInt(uintptr(selfFD), unix.F_SETFD, unix.FD_CLOEXEC)
+	}
 	files := make([]uintptr, 3)
 	for i := range files {
 		files[i] = uintptr(i)
@@ -433,9 +448,9 @@ func (p *Process) spawnChild(img *forkImage, vfork bool, newNamespaces uint64) (
 	}
 	// The child ferry is created in the namespaces the guest asked for
 	// (it is the guest's child, so the host's rules apply to it as is).
-	attr := &syscall.ProcAttr{Env: os.Environ(), Files: files,
+	attr := &syscall.ProcAttr{Env: env, Files: files,
 		Sys: &syscall.SysProcAttr{Cloneflags: uintptr(newNamespaces)}}
-	pid, err := syscall.ForkExec(p.Translator, args, attr)
+	pid, err := syscall.ForkExec(self, args, attr)
 	if err != nil {
 		return fail(err)
 	}

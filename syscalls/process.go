@@ -62,7 +62,12 @@ type ProcessState struct {
 	// amd64.SharedCode), or 0: passed on to the ferry of an exec'd or
 	// forked arm64 program.
 	CodeFD int
-	Mem    guestmem.Map
+	// TranslatorFD is an O_PATH descriptor of ferry's executable, or 0:
+	// execveat on it re-executes ferry where Translator's path does not
+	// resolve (inside a chroot). Set it with SetTranslatorFD.
+	TranslatorFD int
+	translatorID [2]uint64 // its device and inode (see translatorFD)
+	Mem          guestmem.Map
 	// Image is the kernel's record of the guest's program image: what
 	// /proc/self/{stat,cmdline,environ,auxv} show (see procfs.go).
 	Image ProcImage

@@ -154,6 +154,10 @@ type Engine struct {
 	// [pc, end) (the lifter's check, for blocks that skip the lifter).
 	shared *SharedCode
 	codeOK func(pc, end uint64) bool
+
+	// codeLog, if set, sees every block placed (ferry -d out_asm): its
+	// guest PC, and its host code, or why it runs in the interpreter.
+	codeLog func(pc uint64, entry uintptr, code []byte, interpreted string)
 }
 
 // UseShared makes the engine save the blocks it compiles in s and reuse
@@ -196,6 +200,22 @@ func (e *Engine) Invalidate(start, end uint64) { e.cache.Invalidate(start, end) 
 // CountRetired makes blocks compiled from now on add their guest
 // instruction count to cpu.Retired when they start (for ferry -stats).
 func (e *Engine) CountRetired(on bool) { e.countRetired.Store(on) }
+
+// SetTrace makes the dispatcher report every block it enters, and with
+// noChain never chain blocks or fill indirect-branch tables, so it sees
+// every block run (ferry -d exec,nochain). Call it before any runner runs.
+func (e *Engine) SetTrace(trace func(pc uint64), noChain bool) {
+	e.cache.Trace, e.cache.NoChain = trace, noChain
+}
+
+// SetCodeLog makes the engine report each block it places (ferry -d
+// out_asm): code is the block's host code at entry, valid during the call;
+// for a block left to the interpreter, code is nil and interpreted says
+// why. f runs under the engine's locks: it must not call back into it.
+// Call it before any runner runs.
+func (e *Engine) SetCodeLog(f func(pc uint64, entry uintptr, code []byte, interpreted string)) {
+	e.codeLog = f
+}
 
 // Stats returns counters of the engine's work so far, over all runners.
 func (e *Engine) Stats() Stats {
@@ -340,6 +360,9 @@ func (t *translation) Place() (jitCode, []backend.SiteSpec, bool) {
 	if t.err != nil {
 		e.interpreted.Add(1)
 		why := t.err.Error()
+		if e.codeLog != nil {
+			e.codeLog(t.blk.PC, 0, nil, why)
+		}
 		return jitCode{ir: t.blk, why: why, runs: e.reasonCounter(why)}, nil, true
 	}
 	e.codeMu.Lock()
@@ -364,6 +387,9 @@ func (t *translation) Place() (jitCode, []backend.SiteSpec, bool) {
 	e.compiled.Add(1)
 	e.codeBytes.Add(int64(len(t.res.code)))
 	e.perf.add(entry, len(t.res.code), t.blk.PC, t.blk.End)
+	if e.codeLog != nil {
+		e.codeLog(t.blk.PC, entry, t.res.code, "")
+	}
 	return code, sites, true
 }
 
@@ -425,7 +451,7 @@ func (r *runner) interpret(c *ir.CPU, blk *ir.Block, runs *atomic.Int64) ir.Exit
 // either comes after and clears the entry, or came before and b is seen
 // dropped: a table never keeps a dropped block.
 func (r *runner) fillIndirect(t *backend.Thread[jitCode], b *jitBlock) {
-	if b.Code.entry == 0 {
+	if b.Code.entry == 0 || t.Cache().NoChain {
 		return
 	}
 	t.Cache().IfLive(b, func() {

@@ -10,8 +10,8 @@
 package main
 
 import (
+	"encoding/binary"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,9 +22,12 @@ import (
 	"strings"
 	"time"
 
+	"ferry/backend/amd64"
 	"ferry/elfload"
 	"ferry/ir"
 	"ferry/syscalls"
+
+	"golang.org/x/sys/unix"
 )
 
 // version is ferry's release name; builds may override it with
@@ -57,34 +60,6 @@ func main() {
 	os.Exit(ferryMain(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func usage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintf(w, `usage: ferry [options] PROGRAM [ARGS...]
-
-Runs a 64-bit Arm (AArch64) Linux program on this x86-64 Linux machine.
-
-Options:
-`)
-	fs.VisitAll(func(f *flag.Flag) {
-		if f.Name == execStateFlag || f.Name == restoreFlag || f.Name == commFlag || f.Name == codeFDFlag {
-			return // internal: passed by ferry to itself across execve
-		}
-		name, use := flag.UnquoteUsage(f)
-		if name != "" {
-			name = " " + name
-		}
-		def := ""
-		if f.DefValue != "" && f.DefValue != "false" {
-			def = fmt.Sprintf(" (default %q)", f.DefValue)
-		}
-		fmt.Fprintf(w, "  -%s%s\n    \t%s%s\n", f.Name, name, use, def)
-	})
-	fmt.Fprintf(w, `
-Environment:
-  FERRY_DEBUG=1   report unsupported system calls and show stack traces
-                  of internal errors
-`)
-}
-
 func engineNames() string {
 	var names []string
 	for n := range engineFactories {
@@ -94,96 +69,136 @@ func engineNames() string {
 	return strings.Join(names, "|")
 }
 
-// options are the command-line settings that shape a guest run.
-type options struct {
-	engine string // key of engineFactories
-	strace bool
-	stats  bool   // print guest instruction counts and timing at exit
-	debug  bool   // FERRY_DEBUG: report unsupported syscalls, stacks of internal errors
-	argv0  string // replaces argv[0] if set
-	// sysroot is where the dynamic loader and the guest's absolute paths
-	// are looked up first (-L, QEMU_LD_PREFIX); see elfload.FindInterp.
-	sysroot string
-	codeFD  int    // -code-fd: the shared code region inherited, or -1
-	comm    string // the process name, if not PROGRAM's basename (-comm, from execve)
-	// inherited is the guest state a previous ferry passed on when its
-	// guest called execve (-exec-state).
-	inherited syscalls.ExecState
-}
-
-// Internal options ferry passes to itself: guest state across execve, and
-// the image of a forked guest.
-const (
-	execStateFlag = "exec-state"
-	restoreFlag   = "restore-fd"
-	commFlag      = "comm"
-)
-
 // ferryMain parses the command line and runs the program; it returns the
 // exit status.
 func ferryMain(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("ferry", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	var opts options
-	fs.StringVar(&opts.engine, "engine", "jit", "execution engine: "+engineNames())
-	fs.BoolVar(&opts.strace, "strace", false, "log every system call of the program to stderr")
-	fs.BoolVar(&opts.stats, "stats", false, "print guest instructions executed and the rate to stderr at exit")
-	fs.StringVar(&opts.argv0, "argv0", "", "pass `NAME` to the program as argv[0] instead of PROGRAM")
-	fs.StringVar(&opts.sysroot, "L", os.Getenv("QEMU_LD_PREFIX"), "look up the dynamic loader and the program's absolute paths in `DIR` first (also QEMU_LD_PREFIX)")
-	showVersion := fs.Bool("version", false, "print ferry's version and exit")
-	demo := fs.Bool("demo", false, "run a small built-in arm64 program (prints the machine name)")
-	execState := fs.String(execStateFlag, "", "guest state inherited across execve (internal)")
-	restore := fs.String(restoreFlag, "", "continue a forked guest from this image (internal)")
-	fs.StringVar(&opts.comm, commFlag, "", "the process name the guest's execve gave (internal)")
-	fs.IntVar(&opts.codeFD, codeFDFlag, -1, "the process tree's shared code region (internal)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			usage(stdout, fs)
-			return 0
+	ks := readKernelStart()
+	// "ferry binfmt ..." is ferry's own command only when typed: started
+	// by binfmt_misc, args[0] is a program (perhaps one named binfmt);
+	// by hand, a program named binfmt is run as ./binfmt or "-- binfmt".
+	if !ks.binfmt && len(args) > 0 && args[0] == "binfmt" {
+		return binfmtMain(args[1:], stdout, stderr)
+	}
+	cmdline := args
+	if ks.binfmt {
+		// argv is the program's; only QEMU_* variables apply, and the
+		// options a ferry that could not execute itself passed along.
+		cmdline = nil
+		if v, ok := os.LookupEnv(syscalls.BinfmtOptionsEnv); ok {
+			os.Unsetenv(syscalls.BinfmtOptionsEnv)
+			if !ks.secure {
+				cmdline = append(strings.Split(v, "\x1f"), "--")
+			}
 		}
+	}
+	getenv := os.LookupEnv
+	if ks.secure {
+		// A program that gained privileges (binfmt_misc C flag): the
+		// caller's environment must not steer ferry (QEMU_LOG_FILENAME
+		// would write any file), as ld.so ignores LD_* then.
+		getenv = func(string) (string, bool) { return "", false }
+	}
+	opts, rest, err := parseOptions(cmdline, getenv)
+	if err != nil {
 		fmt.Fprintf(stderr, "ferry: %v\n", err)
-		usage(stderr, fs)
+		if _, ok := err.(*usageError); ok {
+			usage(stderr)
+		}
 		return exitUsage
 	}
-	if *showVersion {
+	if ks.binfmt {
+		rest = args
+	}
+	switch opts.action {
+	case "help":
+		usage(stdout)
+		return 0
+	case "version":
 		fmt.Fprintf(stdout, "ferry %s (%s, linux/amd64 host, linux/arm64 guests)\n", version, runtime.Version())
 		return 0
+	case "cpu-help":
+		listCPUs(stdout)
+		return 0
+	case "log-help":
+		printLogItems(stdout)
+		return 0
 	}
-	if _, ok := engineFactories[opts.engine]; !ok {
-		fmt.Fprintf(stderr, "ferry: unknown engine %q (choose %s)\n", opts.engine, engineNames())
-		return exitUsage
-	}
-	opts.debug = os.Getenv("FERRY_DEBUG") != ""
-	if *execState != "" {
-		st, ok := syscalls.ParseExecState(*execState)
-		if !ok {
-			fmt.Fprintf(stderr, "ferry: invalid -%s %q\n", execStateFlag, *execState)
-			return exitUsage
+	opts.secure = ks.secure
+	opts.debug = !ks.secure && os.Getenv("FERRY_DEBUG") != "" || opts.logMask&logUnimp != 0
+	opts.strace = opts.strace || opts.logMask&logStrace != 0
+	elfload.HWCap, elfload.HWCap2 = opts.cpu.hwcaps()
+	log := stderr
+	if opts.logFile != "" && opts.logMask != 0 {
+		f, err := openLog(opts.logFile, opts.execState != "" || opts.restore != "")
+		if err != nil {
+			fmt.Fprintf(stderr, "ferry: -D: %v\n", err)
+			return 1
 		}
-		opts.inherited = st
+		log = f
 	}
-	if *restore != "" {
-		return resumeForkedGuest(opts, *restore, stderr)
+	opts.selfFD = openSelfExe(opts.selfFD)
+	if opts.restore != "" {
+		if ks.execFD >= 0 {
+			unix.Close(ks.execFD)
+		}
+		return resumeForkedGuest(opts, opts.restore, stderr, log)
 	}
-	if *demo {
-		return runDemo(func(argv []string) int { return runProgram(opts, argv, stderr) })
+	if opts.demo {
+		return runDemo(func(argv []string) int {
+			return runProgram(opts, nil, append([]string{argv[0]}, argv...), stderr, log)
+		})
 	}
-	if fs.NArg() == 0 {
+	if len(rest) == 0 {
 		fmt.Fprintln(stderr, "ferry: no program given")
-		usage(stderr, fs)
+		usage(stderr)
 		return exitUsage
 	}
-	return runProgram(opts, fs.Args(), stderr)
+	if ks.binfmt {
+		// [PROGRAM as named, (P) original argv[0], arguments...]: without
+		// P the program sees the name it was executed by, as under qemu.
+		guestArgv := rest
+		if ks.preserveArgv0 && len(rest) > 1 {
+			guestArgv = rest[1:]
+		}
+		if opts.comm == "" {
+			opts.comm = rest[0] // the kernel named the process after the file
+		}
+		var file *os.File
+		if ks.execFD >= 0 {
+			file = os.NewFile(uintptr(ks.execFD), rest[0])
+		}
+		return runProgram(opts, file, append([]string{rest[0]}, guestArgv...), stderr, log)
+	}
+	path, guestArgv, native, err := resolveProgram(rest, opts.sysroot)
+	if err != nil {
+		fmt.Fprintf(stderr, "ferry: %v\n", err)
+		if le, ok := err.(*launchError); ok {
+			return le.status
+		}
+		return exitCannotExecute
+	}
+	if path != rest[0] && opts.comm == "" {
+		opts.comm = rest[0] // a script: the kernel names the process after it
+	}
+	if native {
+		return execNative(path, guestArgv, applyEnv(initialEnviron(), opts.envEdits), stderr)
+	}
+	return runProgram(opts, nil, append([]string{path}, guestArgv...), stderr, log)
 }
 
-// runProgram loads argv[0] and runs it to completion, returning its exit
-// status (or dying of the signal that killed it).
-func runProgram(opts options, argv []string, stderr io.Writer) (status int) {
+// runProgram loads the program and runs it to completion, returning its
+// exit status (or dying of the signal that killed it). spec is [path,
+// argv...]: the file to load and the guest's argv; file, if not nil, is
+// the program already open (binfmt_misc's O flag).
+func runProgram(opts options, file *os.File, spec []string, stderr, log io.Writer) (status int) {
 	defer recoverInternalError(opts, stderr, &status)
 
-	prog := argv[0]
+	prog, argv := spec[0], spec[1:]
 	proc := syscalls.NewProcess("")
-	img, err := elfload.LoadWith(elfload.Redirect(opts.sysroot, prog), &proc.Mem, elfload.Options{Sysroot: opts.sysroot})
+	img, err := elfload.LoadWith(elfload.Redirect(opts.sysroot, prog), &proc.Mem, elfload.Options{Sysroot: opts.sysroot, File: file})
+	if file != nil {
+		file.Close()
+	}
 	if err != nil {
 		return loadFailure(stderr, err)
 	}
@@ -192,6 +207,9 @@ func runProgram(opts options, argv []string, stderr io.Writer) (status int) {
 	proc.Sysroot = img.Sysroot
 	proc.SetBrk(img.BrkStart)
 	guestArgv := append([]string(nil), argv...)
+	if len(guestArgv) == 0 {
+		guestArgv = []string{prog}
+	}
 	if opts.argv0 != "" {
 		guestArgv[0] = opts.argv0
 	}
@@ -199,9 +217,13 @@ func runProgram(opts options, argv []string, stderr io.Writer) (status int) {
 		fmt.Fprintf(stderr, "ferry: cannot map the vDSO: %v\n", err)
 		return exitInternal
 	}
-	stack, err := elfload.SetupStack(img, &proc.Mem, guestArgv, initialEnviron())
+	env := applyEnv(initialEnviron(), opts.envEdits)
+	stack, err := elfload.SetupStack(img, &proc.Mem, guestArgv, env)
 	if err != nil {
 		return loadFailure(stderr, err)
+	}
+	if opts.secure {
+		setAuxSecure(stack, len(guestArgv), len(env))
 	}
 	auxv := make([]uint64, 0, 2*len(stack.Auxv))
 	for _, e := range stack.Auxv {
@@ -223,18 +245,33 @@ func runProgram(opts options, argv []string, stderr io.Writer) (status int) {
 	// PROGRAM" run by a launcher behind an applet link, NAME — the link
 	// the host executed — so pidof and ps find the applet by its name.
 	main.Comm = syscalls.CommName(prog)
-	if opts.argv0 != "" && opts.comm == "" {
+	if opts.argv0 != "" && opts.argv0Comm && opts.comm == "" {
 		main.Comm = syscalls.CommName(opts.argv0)
 	}
 	if opts.comm != "" {
 		main.Comm = syscalls.CommName(opts.comm)
 	}
-	return startGuest(opts, proc, main, stderr)
+	return startGuest(opts, proc, main, stderr, log)
+}
+
+// setAuxSecure sets AT_SECURE in the guest's auxiliary vector (binfmt_misc
+// C flag, setuid or setgid program): its libc then ignores LD_PRELOAD and
+// the like, as on a real arm64 kernel. The vector follows argc, argv,
+// NULL, envp, NULL at the initial SP.
+func setAuxSecure(st *elfload.Stack, argc, envc int) {
+	base := st.SP + uint64(1+argc+1+envc+1)*8
+	for i := range st.Auxv {
+		if st.Auxv[i].Type == elfload.AT_SECURE {
+			st.Auxv[i].Val = 1
+			b := elfload.GuestBytes(base+uint64(i)*16+8, 8)
+			binary.LittleEndian.PutUint64(b, 1)
+		}
+	}
 }
 
 // resumeForkedGuest continues a guest that a parent ferry forked (see
 // syscalls.RestoreFork); spec is "FD:BASE" from -restore-fd.
-func resumeForkedGuest(opts options, spec string, stderr io.Writer) (status int) {
+func resumeForkedGuest(opts options, spec string, stderr, log io.Writer) (status int) {
 	defer recoverInternalError(opts, stderr, &status)
 	fdText, baseText, _ := strings.Cut(spec, ":")
 	fd, err1 := strconv.Atoi(fdText)
@@ -248,14 +285,15 @@ func resumeForkedGuest(opts options, spec string, stderr io.Writer) (status int)
 		fmt.Fprintf(stderr, "ferry: fork: %v\n", err)
 		return exitInternal
 	}
-	return startGuest(opts, proc, main, stderr)
+	return startGuest(opts, proc, main, stderr, log)
 }
 
 // startGuest wires proc to a new engine and the host, and runs the guest
 // from its main thread. The guest's end ends ferry (Process.Exit); this
 // returns only if the engine cannot start.
-func startGuest(opts options, proc *syscalls.Process, main *syscalls.Thread, stderr io.Writer) int {
-	eng, err := engineFactories[opts.engine](proc.Translate)
+func startGuest(opts options, proc *syscalls.Process, main *syscalls.Thread, stderr, log io.Writer) int {
+	bl := newBlockLog(log, opts.logMask)
+	eng, err := engineFactories[opts.engine](bl.translator(proc.Translate))
 	if err != nil {
 		fmt.Fprintf(stderr, "ferry: cannot start the %s engine: %v\n", opts.engine, err)
 		return exitInternal
@@ -264,17 +302,41 @@ func startGuest(opts options, proc *syscalls.Process, main *syscalls.Thread, std
 	if counter, ok := eng.(interface{ CountRetired(bool) }); ok && opts.stats {
 		counter.CountRetired(true)
 	}
-	if self, err := os.Executable(); err == nil {
-		proc.Translator = self
-		proc.TranslatorArgs = []string{"-engine=" + opts.engine}
-		if opts.strace {
-			proc.TranslatorArgs = append(proc.TranslatorArgs, "-strace")
-		}
-		if proc.Sysroot != "" {
-			proc.TranslatorArgs = append(proc.TranslatorArgs, "-L="+proc.Sysroot)
+	if opts.logMask&logOutAsm != 0 {
+		if jit, ok := eng.(interface {
+			SetCodeLog(func(uint64, uintptr, []byte, string))
+		}); ok {
+			jit.SetCodeLog(bl.codeLog)
 		}
 	}
-	shared := setupSharedCode(opts, proc, eng, stderr)
+	if opts.logMask&(logExec|logNoChain) != 0 {
+		if tr, ok := eng.(interface{ SetTrace(func(uint64), bool) }); ok {
+			var trace func(uint64)
+			if opts.logMask&logExec != 0 {
+				trace = bl.trace
+			}
+			tr.SetTrace(trace, opts.logMask&logNoChain != 0)
+		}
+	}
+	if self, err := os.Executable(); err == nil {
+		proc.Translator = self
+	}
+	proc.SetTranslatorFD(opts.selfFD)
+	if proc.Sysroot == "" {
+		proc.Sysroot = opts.sysroot
+	}
+	// The sysroot this run uses (the one given, or the cross libc's that
+	// elfload chose for the dynamic loader) is the re-executed ferry's.
+	opts.sysroot = proc.Sysroot
+	proc.TranslatorArgs = opts.translatorArgs()
+	var shared *amd64.SharedCode
+	if opts.logMask&(logInAsm|logOutAsm|logOp|logExec|logNoChain) == 0 {
+		shared = setupSharedCode(opts, proc, eng, stderr)
+	} else if opts.codeFD >= 0 {
+		// -d shows every translation and dispatch of this process:
+		// no blocks compiled elsewhere.
+		unix.Close(opts.codeFD)
+	}
 	proc.Strace = opts.strace
 	proc.Debug = opts.debug
 	proc.Log = stderr
@@ -329,7 +391,14 @@ func initialEnviron() []string {
 	if len(data) == 0 {
 		return nil
 	}
-	return strings.Split(strings.TrimSuffix(string(data), "\x00"), "\x00")
+	env := strings.Split(strings.TrimSuffix(string(data), "\x00"), "\x00")
+	for i, kv := range env {
+		if strings.HasPrefix(kv, syscalls.BinfmtOptionsEnv+"=") {
+			env = append(env[:i:i], env[i+1:]...)
+			break
+		}
+	}
+	return env
 }
 
 // loadFailure reports a program that cannot be started, with the status a

@@ -30,6 +30,13 @@ func New(tr backend.Translator) *Engine {
 	return &Engine{cache: backend.NewCache[*ir.Block](tr, nil)}
 }
 
+// SetTrace makes the dispatcher report every block it enters (ferry -d
+// exec); the interpreter never chains, so noChain changes nothing. Call it
+// before any runner runs.
+func (e *Engine) SetTrace(trace func(pc uint64), noChain bool) {
+	e.cache.Trace, e.cache.NoChain = trace, noChain
+}
+
 // Invalidate drops cached blocks overlapping [start, end).
 func (e *Engine) Invalidate(start, end uint64) { e.cache.Invalidate(start, end) }
 
