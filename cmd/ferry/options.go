@@ -371,5 +371,9 @@ variable wins; the environment keeps its order.
 Other environment:
   FERRY_DEBUG=1   report unsupported system calls and show stack traces
                   of internal errors
+  FERRY_CODE_CACHE=off|/abs/file
+                  compiled code is shared by the ferry processes of one
+                  process tree by default; "off" stops that, a file (mode
+                  0600, this user's) keeps it across runs
 `)
 }
