@@ -23,8 +23,8 @@ func main() {
 	time.Sleep(15 * time.Millisecond)
 	fmt.Println("time.Sleep 15ms: waited long enough", time.Since(start) >= 15*time.Millisecond)
 
+	start = time.Now() // before the ticker starts, as for the timer below
 	t := time.NewTicker(2 * time.Millisecond)
-	start = time.Now()
 	for i := 0; i < 10; i++ {
 		<-t.C
 	}
@@ -41,8 +41,10 @@ func main() {
 	fmt.Println("Stop before firing:", stopped.Stop(), "again:", stopped.Stop())
 
 	tm := time.NewTimer(time.Hour)
-	tm.Reset(3 * time.Millisecond)
+	// The clock starts before Reset: started after it, a thread
+	// descheduled in between (a loaded machine) sees less than 3ms pass.
 	start = time.Now()
+	tm.Reset(3 * time.Millisecond)
 	<-tm.C
 	fmt.Println("Reset timer fired after at least 3ms", time.Since(start) >= 3*time.Millisecond)
 
