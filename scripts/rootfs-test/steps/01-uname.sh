@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # What the machine looks like from inside.
 uname -m
 uname -s

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # dash: arithmetic in a loop, then many short-lived processes (fork + exec
 # of arm64 programs), pipes, command substitution, here-documents and traps.
 set -e

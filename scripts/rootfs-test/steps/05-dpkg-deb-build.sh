@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Two tiny packages built with dpkg-deb (xz, in threads), reproducibly:
 # fixed mtimes and SOURCE_DATE_EPOCH.
 set -e

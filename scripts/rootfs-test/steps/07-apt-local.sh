@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # apt-get against a local file:// repository (indexed in the guest with
 # dpkg-scanpackages), with every network source switched off.
 set -e

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # perl one-liners: digests, JSON, sorting, formatting, regexes, pack, fork.
 set -e
 perl -e 'print "perl $^V on $^O, archname ", (split /-/, $Config::Config{archname})[0], "\n"' -MConfig

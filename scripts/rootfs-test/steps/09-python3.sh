@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # python3 one-liners: hashlib, json, and a little of everything else.
 set -e
 python3 -c 'import sys, platform; print(sys.version.split()[0], sys.platform, platform.machine(), sys.byteorder, sys.maxsize)'

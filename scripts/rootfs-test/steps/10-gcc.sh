@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # gcc compiling and running C programs, serially with make; the output
 # binaries must be the same bits under both engines.
 set -e

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # tar, gzip, sha256sum, find and grep over /usr (skipping python's
 # __pycache__, which is compiled during the second stage and not
 # reproducible even natively).
