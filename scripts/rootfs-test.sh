@@ -50,6 +50,9 @@
 #   ROOTFS_KEEP=1                 keep the engines' root file systems
 #   ROOTFS_REUSE_ORACLE=1         reuse qemu's results of the last full run if
 #                                 the steps, qemu and the first stage are the same
+#   ROOTFS_BIND_FERRY=1           debugging only, not the test: bind-mount bin/ferry
+#                                 at its own path inside the root, for a ferry
+#                                 that re-executes itself by its host path
 #   ROOTFS_FROM_QEMU=1            skip the second stage: run the steps in the
 #                                 root qemu completed (for chasing a step)
 #   ROOTFS_FERRY_ARGS             extra arguments to `ferry binfmt install`
@@ -365,6 +368,9 @@ ln -s /proc/self/fd "$r/dev/fd"
 ln -s /proc/self/fd/0 "$r/dev/stdin"
 ln -s /proc/self/fd/1 "$r/dev/stdout"
 ln -s /proc/self/fd/2 "$r/dev/stderr"
+if [ -n "$bind_ferry" ]; then
+	mkdir -p "$r${bind_ferry%/*}" && touch "$r$bind_ferry" && mount --bind "$bind_ferry" "$r$bind_ferry"
+fi
 exec chroot "$r" "$@"'
 
 # root_cmd ROOT CMD...: sets cmd to the command line running CMD inside
@@ -373,7 +379,7 @@ root_cmd() {
 	local r=$1
 	shift
 	if [ "$isolation" = unshare ]; then
-		cmd=(unshare --mount --pid --fork --propagation private
+		cmd=(env bind_ferry="$bind_ferry" unshare --mount --pid --fork --propagation private
 			/bin/sh -c "$ns_setup" sh "$r" "${guest_env[@]}" "$@")
 	else
 		cmd=(chroot "$r" "${guest_env[@]}" "$@")
@@ -400,9 +406,15 @@ engine_interp() {
 
 # run_engine ENGINE: second stage and every step, under ENGINE.
 run_engine() {
-	local engine=$1 interp root=$cache/work/$1/root out=$results/$1 s name body rc t0 t1 cmd
+	local engine=$1 interp root=$cache/work/$1/root out=$results/$1 s name body rc t0 t1 cmd bind_ferry
 	interp=$(engine_interp "$engine")
-	log "[$engine] fresh root from the first stage"
+	bind_ferry=""
+	case $engine in ferry*) if [ -n "${ROOTFS_BIND_FERRY:-}" ]; then bind_ferry=$ferry; fi ;; esac
+	if [ -n "${ROOTFS_FROM_QEMU:-}" ]; then
+		log "[$engine] fresh root from the one qemu completed"
+	else
+		log "[$engine] fresh root from the first stage"
+	fi
 	current_root=$cache/work/$engine
 	umount_under "$current_root"
 	rm -rf "$cache/work/$engine"
@@ -425,6 +437,9 @@ run_engine() {
 	else
 		# The second stage, exactly as the issue states it (plus keeping its log).
 		log "[$engine] chroot ROOT /debootstrap/debootstrap --second-stage"
+		if [ -n "$bind_ferry" ]; then
+			mkdir -p "$root${bind_ferry%/*}" && touch "$root$bind_ferry" && mount --bind "$bind_ferry" "$root$bind_ferry"
+		fi
 		rc=0
 		t0=$(now)
 		timeout -k 10 "$timeout_s" chroot "$root" /debootstrap/debootstrap --second-stage --keep-debootstrap-dir \

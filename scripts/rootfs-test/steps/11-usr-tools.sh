@@ -8,7 +8,10 @@ find usr -xdev -name __pycache__ -prune -o -type f -print | LC_ALL=C sort >/tmp/
 echo "files: $(wc -l </tmp/files)"
 xargs -d '\n' sha256sum </tmp/files >/tmp/sums
 echo "sha256 of the sums: $(sha256sum </tmp/sums)"
-find usr -xdev -name __pycache__ -prune -o -printf '%y %m %U %G %s %p %l\n' | LC_ALL=C sort | sha256sum
+# Types, modes, owners, link targets, and the sizes of all but directories
+# (a directory's size depends on the history of the file system under it).
+find usr -xdev -name __pycache__ -prune -o -printf '%y %m %U %G %p %l\n' | LC_ALL=C sort | sha256sum
+find usr -xdev -name __pycache__ -prune -o ! -type d -printf '%s %p\n' | LC_ALL=C sort | sha256sum
 find usr -xdev -type l | wc -l
 find usr/bin -maxdepth 1 -type f -size +1000k | LC_ALL=C sort
 tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --format=gnu -cf /tmp/include.tar usr/include
