@@ -55,6 +55,7 @@
 #                                 that re-executes itself by its host path
 #   ROOTFS_FROM_QEMU=1            skip the second stage: run the steps in the
 #                                 root qemu completed (for chasing a step)
+#   ROOTFS_FERRY=PATH             the ferry binary (default bin/ferry; static)
 #   ROOTFS_FERRY_ARGS             extra arguments to `ferry binfmt install`
 #   ROOTFS_DOCKER=1               also the Docker phase below; =only: just it
 #   ROOTFS_DOCKER_ENGINES         engines of the Docker phase (default ROOTFS_ENGINES)
@@ -79,7 +80,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 cache=$top/.cache/rootfs
-ferry=$top/bin/ferry
+ferry=${ROOTFS_FERRY:-$top/bin/ferry}
 stepdir=$top/scripts/rootfs-test/steps
 results=$cache/results
 
@@ -186,15 +187,21 @@ register_qemu() {
 	register_direct "${our_prefix}qemu-aarch64" "$qemu"
 }
 
+# Whether bin/ferry has `ferry binfmt install|uninstall|status` (its usage
+# names them; without the subcommand, "binfmt" is a program to run).
+has_binfmt_subcommand() {
+	"$ferry" binfmt -h 2>&1 | grep -q 'ferry binfmt install'
+}
+
 # ferry registers itself with `ferry binfmt install` when it can; entries it
 # adds are recorded so they can be checked and removed.
 register_ferry() {
 	local before e
-	if "$ferry" binfmt status >/dev/null 2>&1 || "$ferry" binfmt -h 2>&1 | grep -q install; then
+	if has_binfmt_subcommand; then
 		before=" $(binfmt_arm64_entries | tr '\n' ' ') "
 		# shellcheck disable=SC2086
 		"$ferry" binfmt install ${ROOTFS_FERRY_ARGS:-} || die "ferry binfmt install failed"
-		ferry_uninstall="\"$ferry\" binfmt uninstall"
+		ferry_uninstall="\"$ferry\" binfmt uninstall --no-restore"
 		for e in $(binfmt_arm64_entries); do
 			case $before in *" $e "*) ;; *) our_entries+=("$e") ;; esac
 		done
@@ -501,7 +508,7 @@ run_engine() {
 # docker_engine ENGINE: docker build of the steps as RUN steps under ENGINE;
 # the results come out of the image into $results/docker-ENGINE.
 docker_engine() {
-	local engine=$1 interp out=$results/docker-$1 ctx=$docker_dir/ctx cid s n t0 t1 rc
+	local engine=$1 interp out=$results/docker-$1 ctx=$docker_dir/ctx cid s n t0 t1 rc priv bnd bit name before e
 	interp=$(engine_interp "$engine")
 	rm -rf "$out" "$ctx"
 	mkdir -p "$out" "$ctx/steps"
@@ -534,16 +541,37 @@ END
 	binfmt_quiesce
 	if [ "${engine#qemu}" != "$engine" ]; then
 		register_qemu
-	elif "$ferry" binfmt status >/dev/null 2>&1; then
+	elif has_binfmt_subcommand; then
 		# ferry's own image (deploy/Dockerfile) registers it.
 		rm -rf "$docker_dir/img" && mkdir -p "$docker_dir/img"
 		cp "$ferry" "$docker_dir/img/ferry"
 		dk build -q -f "$top/deploy/Dockerfile" -t ferry-rootfs-test/ferry "$docker_dir/img" >/dev/null
 		before=" $(binfmt_arm64_entries | tr '\n' ' ') "
+		# --privileged asks for every capability; where the host's bounding
+		# set lacks one (this kind of VM has no CAP_SYS_RESOURCE), runc
+		# refuses, and the same rights minus the missing ones do.
+		priv=(--privileged)
+		if dk run --rm --privileged ferry-rootfs-test/ferry status 2>&1 | grep -q "apply caps"; then
+			priv=(--cap-add=ALL --security-opt seccomp=unconfined --security-opt apparmor=unconfined
+				--security-opt systempaths=unconfined)
+			# Drop what the bounding set lacks: each known capability's bit.
+			bnd=$((16#$(awk '/^CapBnd/ { print $2 }' /proc/self/status)))
+			bit=0
+			for name in CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP \
+				LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER \
+				SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE \
+				SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP \
+				MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF \
+				CHECKPOINT_RESTORE; do
+				if [ $(((bnd >> bit) & 1)) -eq 0 ]; then priv+=(--cap-drop="$name"); fi
+				bit=$((bit + 1))
+			done
+			log "[docker-$engine] --privileged is refused here (capabilities missing from the bounding set): ${priv[*]}"
+		fi
 		# shellcheck disable=SC2086
-		dk run --rm --privileged ferry-rootfs-test/ferry install ${ROOTFS_FERRY_ARGS:-} ||
-			die "docker run --privileged ferry-rootfs-test/ferry install failed"
-		ferry_uninstall="dk run --rm --privileged ferry-rootfs-test/ferry uninstall"
+		dk run --rm "${priv[@]}" ferry-rootfs-test/ferry install ${ROOTFS_FERRY_ARGS:-} ||
+			die "docker run ${priv[*]} ferry-rootfs-test/ferry install failed"
+		ferry_uninstall="dk run --rm ${priv[*]} ferry-rootfs-test/ferry uninstall --no-restore"
 		for e in $(binfmt_arm64_entries); do
 			case $before in *" $e "*) ;; *) our_entries+=("$e") ;; esac
 		done
