@@ -508,7 +508,7 @@ run_engine() {
 # docker_engine ENGINE: docker build of the steps as RUN steps under ENGINE;
 # the results come out of the image into $results/docker-ENGINE.
 docker_engine() {
-	local engine=$1 interp out=$results/docker-$1 ctx=$docker_dir/ctx cid s n t0 t1 rc priv bnd bit name before e
+	local engine=$1 interp out=$results/docker-$1 ctx=$docker_dir/ctx cid s n t0 t1 rc priv bnd bit name before e probe
 	interp=$(engine_interp "$engine")
 	rm -rf "$out" "$ctx"
 	mkdir -p "$out" "$ctx/steps"
@@ -551,7 +551,8 @@ END
 		# set lacks one (this kind of VM has no CAP_SYS_RESOURCE), runc
 		# refuses, and the same rights minus the missing ones do.
 		priv=(--privileged)
-		if dk run --rm --privileged ferry-rootfs-test/ferry status 2>&1 | grep -q "apply caps"; then
+		probe=$(dk run --rm --privileged ferry-rootfs-test/ferry status 2>&1 || true)
+		if grep -q "apply caps" <<<"$probe"; then
 			priv=(--cap-add=ALL --security-opt seccomp=unconfined --security-opt apparmor=unconfined
 				--security-opt systempaths=unconfined)
 			# Drop what the bounding set lacks: each known capability's bit.
@@ -576,7 +577,7 @@ END
 			case $before in *" $e "*) ;; *) our_entries+=("$e") ;; esac
 		done
 		interp=/ferry
-		log "[docker-$engine] registered by docker run --privileged ferry-rootfs-test/ferry install"
+		log "[docker-$engine] registered by docker run ${priv[*]} ferry-rootfs-test/ferry install"
 	else
 		register_ferry
 	fi
