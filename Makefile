@@ -8,6 +8,9 @@
 #   make bench    time the CPU-bound guest under ferry, qemu and natively
 #   make gostd-test  Go standard-library tests for arm64 under ferry
 #   make busybox-test  busybox's own testsuite, native amd64 vs arm64 under ferry
+#   make rootfs-test   a Debian arm64 root file system built and used through
+#                      binfmt_misc, under qemu-aarch64-static and under ferry
+#   make docker-test   the same steps in docker build --platform linux/arm64
 
 export PATH := /usr/local/go/bin:$(PATH)
 
@@ -55,7 +58,7 @@ DYN_BINS    := $(addprefix $(TD)/arm64dyn/,$(DYN_PROGS)) $(addprefix $(TD)/amd64
 ARM64_BINS  := $(addprefix $(TD)/arm64/,$(C_PROGS) $(ASM_PROGS))
 NATIVE_BINS := $(addprefix $(TD)/amd64/,$(NATIVE_PROGS))
 
-.PHONY: all bin/ferry deps testdata gotestdata test vet fmtcheck gotest bench demo clean gostd-test busybox-test
+.PHONY: all bin/ferry deps testdata gotestdata test vet fmtcheck gotest bench demo clean gostd-test busybox-test rootfs-test docker-test
 
 all: bin/ferry
 
@@ -147,6 +150,19 @@ bench: bin/ferry testdata
 busybox-test: deps
 	$(MAKE) bin/ferry
 	bash scripts/busybox-test.sh
+
+# Not part of `test`: debootstrap's second stage and a dozen Dockerfile-like
+# steps inside the result, under qemu-aarch64-static and then under ferry
+# registered with binfmt_misc; every output compared. See scripts/rootfs-test.sh.
+rootfs-test: bin/ferry
+	bash scripts/rootfs-test.sh
+
+# The same steps as RUN steps of `docker build --platform linux/arm64`
+# (Debian's docker.io, a private dockerd), FROM the root file system the
+# second stage completed under qemu; ferry registered by its own image
+# (deploy/Dockerfile) when it has the binfmt subcommand.
+docker-test: bin/ferry
+	ROOTFS_DOCKER=only bash scripts/rootfs-test.sh
 
 clean:
 	rm -rf bin $(TD)
