@@ -21,14 +21,17 @@ func (p *Process) isSelfExe(path string) bool {
 	return ok && ref.kind == procExe
 }
 
-// procArg classifies the guest path argument at ptr, relative to dirfd,
-// as a /proc file ferry serves. The caller's host thread is its guest
-// thread, so the host tid is the guest's /proc/thread-self.
-func (p *Process) procArg(dirfd, ptr uint64) (procRef, bool) {
+// guestPath reads a guest path argument; false if it is unreadable or
+// longer than PATH_MAX (the host call then reports the error).
+func (p *Process) guestPath(ptr uint64) (string, bool) {
 	s, ok := p.cString(ptr, unix.PathMax+1)
-	if !ok || len(s) > unix.PathMax {
-		return procRef{}, false
-	}
+	return s, ok && len(s) <= unix.PathMax
+}
+
+// procPath classifies path s, relative to dirfd, as a /proc file ferry
+// serves. The caller's host thread is its guest thread, so the host tid
+// is the guest's /proc/thread-self.
+func (p *Process) procPath(dirfd uint64, s string) (procRef, bool) {
 	abs, ok := resolveProcPath(int32(dirfd), s)
 	if !ok {
 		return procRef{}, false
@@ -37,35 +40,50 @@ func (p *Process) procArg(dirfd, ptr uint64) (procRef, bool) {
 }
 
 // pathArg returns the path pointer to hand the host for a guest path
-// argument: /proc/self/exe becomes the guest's program, and an absolute
-// path that exists in the sysroot becomes the sysroot's file
-// (elfload.Redirect). The returned buffer must stay alive until the host
-// call returns.
+// argument (see hostPathFor). The returned buffer must stay alive until
+// the host call returns.
 func (p *Process) pathArg(dirfd, ptr uint64) (uint64, []byte) {
-	if ref, ok := p.procArg(dirfd, ptr); ok && ref.kind == procExe && p.ExePath != "" {
-		b := append([]byte(p.ExePath), 0)
-		return uint64(uintptr(unsafe.Pointer(&b[0]))), b
+	s, ok := p.guestPath(ptr)
+	if !ok {
+		return ptr, nil
 	}
-	if p.Sysroot != "" {
-		if s, ok := p.cString(ptr, unix.PathMax+1); ok && len(s) <= unix.PathMax {
-			if r := elfload.Redirect(p.Sysroot, s); r != s {
-				b := append([]byte(r), 0)
-				return uint64(uintptr(unsafe.Pointer(&b[0]))), b
-			}
-		}
+	ref, isProc := p.procPath(dirfd, s)
+	return p.hostPathFor(ptr, s, ref, isProc)
+}
+
+// hostPathFor is the host's path for the guest path s read from ptr and
+// classified as ref: /proc/self/exe becomes the guest's program, and an
+// absolute path that exists in the sysroot becomes the sysroot's file
+// (elfload.Redirect); anything else is passed as the guest gave it.
+func (p *Process) hostPathFor(ptr uint64, s string, ref procRef, isProc bool) (uint64, []byte) {
+	host := s
+	switch {
+	case isProc && ref.kind == procExe && p.ExePath != "":
+		host = p.ExePath
+	case p.Sysroot != "":
+		host = elfload.Redirect(p.Sysroot, s)
 	}
-	return ptr, nil
+	if host == s {
+		return ptr, nil
+	}
+	b := append([]byte(host), 0)
+	return uint64(uintptr(unsafe.Pointer(&b[0]))), b
 }
 
 func (p *Process) sysOpenat(a *[6]uint64) int64 {
-	if ref, ok := p.procArg(a[0], a[1]); ok && ref.kind != procExe {
+	s, ok := p.guestPath(a[1])
+	if !ok {
+		return host(unix.SYS_OPENAT, a[0], a[1], OpenFlagsToHost(a[2]), a[3])
+	}
+	ref, isProc := p.procPath(a[0], s)
+	if isProc && ref.kind != procExe {
 		// Only plain reads are served; anything else (O_PATH, O_WRONLY,
 		// O_DIRECTORY…) gets what the host says about its file.
 		if a[2]&(guestOAccMode|guestOCreat|guestOTrunc|guestODirectory|guestOPath|guestOTmpfile) == 0 {
 			return p.openProc(ref, a[2])
 		}
 	}
-	path, keep := p.pathArg(a[0], a[1])
+	path, keep := p.hostPathFor(a[1], s, ref, isProc)
 	r := host(unix.SYS_OPENAT, a[0], path, OpenFlagsToHost(a[2]), a[3])
 	runtime.KeepAlive(keep)
 	return r
@@ -142,8 +160,8 @@ func (p *Process) sysReadlinkat(a *[6]uint64) int64 {
 // to dirfd) where that is not what the host shows: /proc/self/exe is its
 // program, and so is /proc/PID/exe of another process ferry runs.
 func (p *Process) guestLinkTarget(dirfd, ptr uint64) (string, bool) {
-	s, ok := p.cString(ptr, unix.PathMax+1)
-	if !ok || len(s) > unix.PathMax {
+	s, ok := p.guestPath(ptr)
+	if !ok {
 		return "", false
 	}
 	abs, ok := resolveProcPath(int32(dirfd), s)

@@ -172,12 +172,7 @@ func (p *Process) Translate(pc uint64) *ir.Block {
 }
 
 // executable reports whether the guest may fetch instructions at addr.
-func (p *Process) executable(addr uint64) bool {
-	p.memMu.RLock()
-	m, ok := p.Mem.Lookup(addr)
-	p.memMu.RUnlock()
-	return ok && m.Prot&guestmem.ProtExec != 0
-}
+func (p *Process) executable(addr uint64) bool { return p.CanExecute(addr, addr+1) }
 
 // CanExecute reports whether the guest may fetch instructions anywhere in
 // [pc, end): the lifter's check, for translations that skip the lifter.

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"runtime/debug"
 	"sync/atomic"
 	"unsafe"
@@ -176,6 +177,16 @@ type savedBlock struct {
 	code    []byte
 }
 
+// recLayout places a record's parts: the header and guest words, then
+// (8-byte aligned) the sites, the fault map and the code; end is where the
+// code ends. save and record share it, so they cannot disagree.
+func recLayout(nWords, nSites, nInsns, codeLen uint64) (sitesAt, insnsAt, codeAt, end uint64) {
+	sitesAt = (recHdrSize + 4*nWords + 7) &^ 7
+	insnsAt = sitesAt + siteRecSize*nSites
+	codeAt = insnsAt + insnRecSize*nInsns
+	return sitesAt, insnsAt, codeAt, codeAt + codeLen
+}
+
 // record reads the record at off, checking that it lies in the region.
 func (s *SharedCode) record(off uint64) (savedBlock, bool) {
 	var b savedBlock
@@ -191,14 +202,7 @@ func (s *SharedCode) record(off uint64) (savedBlock, bool) {
 	total := uint64(le.Uint32(h[4:]))
 	b.pc, b.end = le.Uint64(h[8:]), le.Uint64(h[16:])
 	nWords, nSites, nInsns, codeLen := uint64(le.Uint32(h[24:])), uint64(le.Uint32(h[28:])), uint64(le.Uint32(h[32:])), uint64(le.Uint32(h[36:]))
-	need := recHdrSize + 4*nWords
-	need = (need + 7) &^ 7
-	sitesAt := need
-	need += siteRecSize * nSites
-	insnsAt := need
-	need += insnRecSize * nInsns
-	codeAt := need
-	need += codeLen
+	sitesAt, insnsAt, codeAt, need := recLayout(nWords, nSites, nInsns, codeLen)
 	if total < need || off+total > limit || b.end <= b.pc || b.end-b.pc != 4*nWords || nInsns == 0 {
 		return b, false
 	}
@@ -249,15 +253,8 @@ func (s *SharedCode) save(pc, end uint64, words []uint32, res compiled) {
 			return
 		}
 	}
-	n := uint64(recHdrSize + 4*len(words))
-	n = (n + 7) &^ 7
-	sitesAt := n
-	n += uint64(siteRecSize * len(res.sites))
-	insnsAt := n
-	n += uint64(insnRecSize * len(res.insns))
-	codeAt := n
-	n += uint64(len(res.code))
-	n = (n + 7) &^ 7
+	sitesAt, insnsAt, codeAt, n := recLayout(uint64(len(words)), uint64(len(res.sites)), uint64(len(res.insns)), uint64(len(res.code)))
+	n = (n + 7) &^ 7 // the next record stays 8-byte aligned
 	off := s.hdr.alloc.Add(n) - n
 	if off+n > sharedSize {
 		s.full.Add(1)
@@ -348,12 +345,9 @@ func (e *Engine) SharedConfig(extra string) (config uint64, ok bool) {
 }
 
 func fnv64(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return h
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return h.Sum64()
 }
 
 // selfIdentity names this ferry binary by its file: device, inode, size
