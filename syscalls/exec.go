@@ -38,6 +38,9 @@ type ExecState struct {
 	// Pending are the signals pending (and blocked) at execve: they stay
 	// pending in the new image, as the kernel keeps them.
 	Pending uint64
+	// FileLimit is the guest's RLIMIT_NOFILE (Process.FileLimit), which
+	// the host limit of the new ferry does not show; zero: not passed.
+	FileLimit unix.Rlimit
 }
 
 // readStringArray reads a NULL-terminated guest array of string pointers.
@@ -213,7 +216,7 @@ func (t *Thread) exec(path string, argv, envp []string, depth int) unix.Errno {
 			// back (or the kernel refuses it, as it would).
 			opts := append(append([]string(nil), p.TranslatorArgs...),
 				"-exec-state="+t.execState().String(), "-comm="+t.execName)
-			return t.hostExec(hostPath, argv, binfmtOptionsEnv(envp, opts))
+			return t.hostExecNative(hostPath, argv, binfmtOptionsEnv(envp, opts))
 		}
 		args := append([]string{p.translatorArgv0()}, p.TranslatorArgs...)
 		args = append(args, "-exec-state="+t.execState().String(), "-comm="+t.execName)
@@ -232,7 +235,7 @@ func (t *Thread) exec(path string, argv, envp []string, depth int) unix.Errno {
 		}
 		return t.hostExec(self, args, envp)
 	}
-	return t.hostExec(hostPath, argv, envp)
+	return t.hostExecNative(hostPath, argv, envp)
 }
 
 // BinfmtOptionsEnv carries ferry's options to a ferry that binfmt_misc
@@ -337,12 +340,14 @@ func (t *Thread) execState() ExecState {
 	}
 	st.SigMask = t.mask()
 	st.Pending = t.pending.pending() | t.P.sig.pending.pending()
+	st.FileLimit = t.P.fileLimit()
 	return st
 }
 
 // String encodes the state for ferry's -exec-state option.
 func (s ExecState) String() string {
-	return "ign:" + hex(s.IgnoredSignals) + ",mask:" + hex(s.SigMask) + ",pend:" + hex(s.Pending)
+	return "ign:" + hex(s.IgnoredSignals) + ",mask:" + hex(s.SigMask) + ",pend:" + hex(s.Pending) +
+		",nofile:" + hex(s.FileLimit.Cur) + ",nofilemax:" + hex(s.FileLimit.Max)
 }
 
 func hex(v uint64) string { return "0x" + strconv.FormatUint(v, 16) }
@@ -366,6 +371,10 @@ func ParseExecState(s string) (ExecState, bool) {
 			st.SigMask = v
 		case "pend":
 			st.Pending = v
+		case "nofile":
+			st.FileLimit.Cur = v
+		case "nofilemax":
+			st.FileLimit.Max = v
 		default:
 			return st, false
 		}
@@ -382,6 +391,9 @@ func (t *Thread) Inherit(st ExecState) {
 		}
 	}
 	t.SigMask = st.SigMask &^ unblockable
+	if st.FileLimit.Max != 0 {
+		t.P.setFileLimit(st.FileLimit)
+	}
 	for set := st.Pending &^ unblockable; set != 0; set &= set - 1 {
 		sig := bits.TrailingZeros64(set) + 1
 		t.P.sig.pending.add(killInfo(sig, siUser, 0))

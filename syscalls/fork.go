@@ -18,6 +18,7 @@ import (
 
 	"ferry/ir"
 	"ferry/syscalls/guestmem"
+	"ferry/syscalls/hostfd"
 
 	"golang.org/x/sys/unix"
 )
@@ -183,9 +184,9 @@ type vforkChild struct {
 }
 
 func (v *vforkChild) close() {
-	unix.Close(v.done)
+	hostfd.Close(v.done)
 	if v.memfd >= 0 {
-		unix.Close(v.memfd)
+		hostfd.Close(v.memfd)
 	}
 }
 
@@ -300,10 +301,11 @@ func (p *Process) spawnChild(img *forkImage, vfork bool, newNamespaces uint64) (
 	if err != nil {
 		return 0, nil, err
 	}
+	fd = hostfd.Keep(fd)
 	keepMemfd := false
 	defer func() {
 		if !keepMemfd {
-			unix.Close(fd)
+			hostfd.Close(fd)
 		}
 	}()
 
@@ -314,7 +316,7 @@ func (p *Process) spawnChild(img *forkImage, vfork bool, newNamespaces uint64) (
 	var passFDs, reopened []int
 	defer func() {
 		for _, f := range reopened {
-			unix.Close(f)
+			hostfd.Close(f)
 		}
 	}()
 	offsets := make([]uint64, len(mappings))
@@ -346,9 +348,9 @@ func (p *Process) spawnChild(img *forkImage, vfork bool, newNamespaces uint64) (
 			return 0, nil, err
 		}
 		// High numbers, out of the way of the guest's own fds.
-		vf = &vforkChild{done: guestmem.KeepFD(pipe[0]), memfd: -1}
-		img.VforkDone = guestmem.KeepFD(pipe[1])
-		defer unix.Close(img.VforkDone) // the child's end: the parent must not hold it
+		vf = &vforkChild{done: hostfd.Keep(pipe[0]), memfd: -1}
+		img.VforkDone = hostfd.Keep(pipe[1])
+		defer hostfd.Close(img.VforkDone) // the child's end: the parent must not hold it
 		if img.SharedImage {
 			vf.memfd, vf.regions, vf.offsets = fd, mappings, offsets
 			// With one thread, the parent's memory cannot change while
@@ -529,7 +531,7 @@ func guestCloexecFDs(skip ...int) []int {
 	var out []int
 	for _, e := range entries {
 		n, err := strconv.Atoi(e.Name())
-		if err != nil || slices.Contains(skip, n) {
+		if err != nil || slices.Contains(skip, n) || hostfd.Owned(n) {
 			continue
 		}
 		flags, err := unix.FcntlInt(uintptr(n), unix.F_GETFD, 0)
@@ -571,6 +573,7 @@ func RestoreFork(fd int, base uint64) (*Process, *Thread, error) {
 			// The parent's object, at the same descriptor number: it
 			// becomes this process's own record of it.
 			mp.FD = reg.FileFD
+			hostfd.Adopt(mp.FD)
 			var st unix.Stat_t
 			if unix.Fstat(mp.FD, &st) == nil {
 				mp.Dev, mp.Ino = st.Dev, st.Ino
@@ -589,6 +592,7 @@ func RestoreFork(fd int, base uint64) (*Process, *Thread, error) {
 		// Held until the guest execs (FD_CLOEXEC) or this process ends.
 		unix.FcntlInt(uintptr(img.VforkDone), unix.F_SETFD, unix.FD_CLOEXEC)
 		p.vforkDone = img.VforkDone
+		hostfd.Adopt(p.vforkDone)
 	}
 	for _, g := range img.CloexecFDs {
 		unix.FcntlInt(uintptr(g), unix.F_SETFD, unix.FD_CLOEXEC)
@@ -619,7 +623,7 @@ func reopenMapped(mp guestmem.Mapping) int {
 	}
 	for _, path := range candidates {
 		if f, err := unix.Open(path, mode|unix.O_CLOEXEC, 0); err == nil {
-			return guestmem.KeepFD(f)
+			return hostfd.Keep(f)
 		}
 	}
 	return -1

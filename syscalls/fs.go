@@ -208,6 +208,8 @@ func (p *Process) sysFcntl(a *[6]uint64) int64 {
 		return int64(OpenFlagsToGuest(uint64(r)))
 	case fSetfl:
 		return host(unix.SYS_FCNTL, a[0], a[1], OpenFlagsToHost(a[2]))
+	case unix.F_DUPFD, unix.F_DUPFD_CLOEXEC:
+		return p.dupfd(a)
 	}
 	return host(unix.SYS_FCNTL, a[0], a[1], a[2])
 }

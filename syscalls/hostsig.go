@@ -11,7 +11,7 @@ import (
 	"unsafe"
 
 	"ferry/ir"
-	"ferry/syscalls/guestmem"
+	"ferry/syscalls/hostfd"
 
 	"golang.org/x/sys/unix"
 )
@@ -155,7 +155,7 @@ func setupHostSignals(p *Process) error {
 	}
 	// ferry's own: out of the guest's low fd numbers, so its first open
 	// still returns what the kernel would give it.
-	recordFD, recordReadFD = int32(guestmem.KeepFD(fds[1])), guestmem.KeepFD(fds[0])
+	recordFD, recordReadFD = int32(hostfd.Keep(fds[1])), hostfd.Keep(fds[0])
 
 	var urg rawSigaction
 	setHostAction(unix.SIGURG, nil, &urg)

@@ -38,6 +38,9 @@ func (p *Process) sysPrlimit64(a *[6]uint64) int64 {
 
 func (p *Process) prlimit(pid int32, resource, newPtr, oldPtr uint64) int64 {
 	self := pid == 0 || int(pid) == p.Pid
+	if self && resource == rlimitNofile {
+		return p.fileLimitCall(newPtr, oldPtr)
+	}
 	if !self || resource != rlimitAS {
 		return host(unix.SYS_PRLIMIT64, uint64(pid), resource, newPtr, oldPtr)
 	}

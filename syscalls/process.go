@@ -16,12 +16,14 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"ferry/backend"
 	"ferry/decoder/lift"
 	"ferry/ir"
 	"ferry/syscalls/guestmem"
+	"ferry/syscalls/hostfd"
 
 	"golang.org/x/sys/unix"
 )
@@ -84,6 +86,11 @@ type ProcessState struct {
 	// recorded, not applied: the host limit would constrain ferry's own
 	// heap and code cache as well.
 	AddressSpaceLimit unix.Rlimit
+	// FileLimit is the guest's RLIMIT_NOFILE: the limit it started with
+	// or set. ferry's host limit stays raised for its own descriptors
+	// (hostfd); the guest's is enforced on the descriptors it gets (see
+	// fdlimit.go) and given to the native programs it executes.
+	FileLimit unix.Rlimit
 
 	Strace bool // log every syscall to Log
 	Debug  bool // report unsupported syscalls (once each) to Log
@@ -127,6 +134,11 @@ type Process struct {
 	unsupportedMu   sync.Mutex
 	unsupportedSeen [8]uint64 // bit per syscall number already reported
 
+	// limitMu guards FileLimit; fileCur is FileLimit.Cur, for the checks
+	// on every new descriptor.
+	limitMu sync.Mutex
+	fileCur atomic.Uint64
+
 	// vforkDone is the write end of the vfork pipe a parent ferry waits
 	// on when this process is a vfork child, 0 otherwise: FD_CLOEXEC, so
 	// an exec releases the parent, and kept from children of this one.
@@ -141,6 +153,11 @@ func NewProcess(exePath string) *Process {
 	if unix.Getrlimit(unix.RLIMIT_AS, &rl) == nil {
 		p.AddressSpaceLimit = rl
 	}
+	if rl, ok := hostfd.Inherited(); ok {
+		p.FileLimit = rl
+	} else {
+		unix.Getrlimit(unix.RLIMIT_NOFILE, &p.FileLimit)
+	}
 	p.init()
 	return p
 }
@@ -149,6 +166,7 @@ func NewProcess(exePath string) *Process {
 // process restored from a fork image).
 func (p *Process) init() {
 	p.threads = make(map[int]*Thread)
+	p.fileCur.Store(p.FileLimit.Cur)
 }
 
 // SetBrk sets the initial program break (page after the program image).

@@ -14,6 +14,9 @@ type syscallDef struct {
 	flags defFlags
 	level supportLevel
 	note  string
+	// fdArgs has a bit per descriptor argument (an f in args): one that
+	// names a descriptor of ferry's own fails with EBADF (fdlimit.go).
+	fdArgs uint8
 }
 
 type defFlags uint16
@@ -37,6 +40,8 @@ const (
 	// even under SA_RESTART, as the kernel's sock_intr_errno decides.
 	intrRcvTimeo
 	intrSndTimeo
+	newFD     // the result is a new descriptor: the guest's RLIMIT_NOFILE applies
+	newFDPair // ... two of them, in guest memory at the address in argument 0 (pipe2) or 3 (socketpair)
 )
 
 type supportLevel uint8
@@ -102,7 +107,12 @@ var table []syscallDef
 
 // The table is filled in init: its rows refer to functions (the dispatcher
 // among them) that refer back to it.
-func init() { table = rows() }
+func init() {
+	table = rows()
+	for i := range table {
+		table[i].fdArgs = fdArgMask(table[i].args)
+	}
+}
 
 func rows() []syscallDef {
 	return []syscallDef{
@@ -125,14 +135,14 @@ func rows() []syscallDef {
 		16:  {name: "fremovexattr", fn: passthrough(unix.SYS_FREMOVEXATTR)},
 		17:  {name: "getcwd", args: "xd", fn: passthrough(unix.SYS_GETCWD)},
 		18:  {name: "lookup_dcookie"},
-		19:  {name: "eventfd2", args: "dx", fn: passthrough(unix.SYS_EVENTFD2)},
-		20:  {name: "epoll_create1", args: "x", fn: passthrough(unix.SYS_EPOLL_CREATE1)},
+		19:  {name: "eventfd2", args: "dx", fn: passthrough(unix.SYS_EVENTFD2), flags: newFD},
+		20:  {name: "epoll_create1", args: "x", fn: passthrough(unix.SYS_EPOLL_CREATE1), flags: newFD},
 		21:  {name: "epoll_ctl", args: "fdfx", fn: proc((*Process).sysEpollCtl)},
 		22:  {name: "epoll_pwait", args: "fxddxd", fn: (*Thread).sysEpollPwait, flags: intrNoHand},
-		23:  {name: "dup", args: "f", fn: passthrough(unix.SYS_DUP)},
-		24:  {name: "dup3", args: "ffx", fn: passthrough(unix.SYS_DUP3)},
+		23:  {name: "dup", args: "f", fn: passthrough(unix.SYS_DUP), flags: newFD},
+		24:  {name: "dup3", args: "ffx", fn: (*Thread).sysDup3},
 		25:  {name: "fcntl", args: "fdx", fn: proc((*Process).sysFcntl)},
-		26:  {name: "inotify_init1", args: "x", fn: passthrough(unix.SYS_INOTIFY_INIT1)},
+		26:  {name: "inotify_init1", args: "x", fn: passthrough(unix.SYS_INOTIFY_INIT1), flags: newFD},
 		27:  {name: "inotify_add_watch", args: "fsx", fn: passthrough(unix.SYS_INOTIFY_ADD_WATCH)},
 		28:  {name: "inotify_rm_watch", args: "fd", fn: passthrough(unix.SYS_INOTIFY_RM_WATCH)},
 		29:  {name: "ioctl", args: "fxx", fn: proc((*Process).sysIoctl)},
@@ -162,12 +172,12 @@ func rows() []syscallDef {
 		53:  {name: "fchmodat", args: "fsx", fn: passthrough(unix.SYS_FCHMODAT)},
 		54:  {name: "fchownat", args: "fsddx", fn: passthrough(unix.SYS_FCHOWNAT)},
 		55:  {name: "fchown", args: "fdd", fn: passthrough(unix.SYS_FCHOWN)},
-		56:  {name: "openat", args: "fsxx", fn: proc((*Process).sysOpenat)},
+		56:  {name: "openat", args: "fsxx", fn: proc((*Process).sysOpenat), flags: newFD},
 		57:  {name: "close", args: "f", fn: passthrough(unix.SYS_CLOSE)},
 		58:  {name: "vhangup", fn: passthrough(unix.SYS_VHANGUP)},
-		59:  {name: "pipe2", args: "xx", fn: passthrough(unix.SYS_PIPE2)},
+		59:  {name: "pipe2", args: "xx", fn: passthrough(unix.SYS_PIPE2), flags: newFDPair},
 		60:  {name: "quotactl", fn: passthrough(unix.SYS_QUOTACTL)},
-		61:  {name: "getdents64", args: "fxd", fn: passthrough(unix.SYS_GETDENTS64)},
+		61:  {name: "getdents64", args: "fxd", fn: (*Thread).sysGetdents64},
 		62:  {name: "lseek", args: "fdd", fn: passthrough(unix.SYS_LSEEK)},
 		63:  {name: "read", args: "fxd", fn: (*Thread).sysRead, flags: intrRcvTimeo},
 		64:  {name: "write", args: "fxd", fn: passthrough(unix.SYS_WRITE), flags: intrSndTimeo | sigpipe},
@@ -191,7 +201,7 @@ func rows() []syscallDef {
 		82:  {name: "fsync", args: "f", fn: passthrough(unix.SYS_FSYNC)},
 		83:  {name: "fdatasync", args: "f", fn: passthrough(unix.SYS_FDATASYNC)},
 		84:  {name: "sync_file_range", args: "fddx", fn: passthrough(unix.SYS_SYNC_FILE_RANGE)},
-		85:  {name: "timerfd_create", args: "dx", fn: passthrough(unix.SYS_TIMERFD_CREATE)},
+		85:  {name: "timerfd_create", args: "dx", fn: passthrough(unix.SYS_TIMERFD_CREATE), flags: newFD},
 		86:  {name: "timerfd_settime", args: "fxxx", fn: passthrough(unix.SYS_TIMERFD_SETTIME)},
 		87:  {name: "timerfd_gettime", args: "fx", fn: passthrough(unix.SYS_TIMERFD_GETTIME)},
 		88:  {name: "utimensat", args: "fsxx", fn: passthrough(unix.SYS_UTIMENSAT)},
@@ -304,11 +314,11 @@ func rows() []syscallDef {
 		195: {name: "shmctl", note: "see shmget"},
 		196: {name: "shmat", note: "see shmget"},
 		197: {name: "shmdt", note: "see shmget"},
-		198: {name: "socket", args: "ddd", fn: passthrough(unix.SYS_SOCKET)},
-		199: {name: "socketpair", args: "dddx", fn: passthrough(unix.SYS_SOCKETPAIR)},
+		198: {name: "socket", args: "ddd", fn: passthrough(unix.SYS_SOCKET), flags: newFD},
+		199: {name: "socketpair", args: "dddx", fn: passthrough(unix.SYS_SOCKETPAIR), flags: newFDPair},
 		200: {name: "bind", args: "fxd", fn: passthrough(unix.SYS_BIND)},
 		201: {name: "listen", args: "fd", fn: passthrough(unix.SYS_LISTEN)},
-		202: {name: "accept", args: "fxx", fn: passthrough(unix.SYS_ACCEPT), flags: intrRcvTimeo},
+		202: {name: "accept", args: "fxx", fn: passthrough(unix.SYS_ACCEPT), flags: intrRcvTimeo | newFD},
 		203: {name: "connect", args: "fxd", fn: passthrough(unix.SYS_CONNECT), flags: intrSndTimeo},
 		204: {name: "getsockname", args: "fxx", fn: passthrough(unix.SYS_GETSOCKNAME)},
 		205: {name: "getpeername", args: "fxx", fn: passthrough(unix.SYS_GETPEERNAME)},
@@ -348,15 +358,15 @@ func rows() []syscallDef {
 		239: {name: "move_pages"},
 		240: {name: "rt_tgsigqueueinfo", args: "dddx", fn: (*Thread).sysRtTgsigqueueinfo},
 		241: {name: "perf_event_open", note: "not implemented yet"},
-		242: {name: "accept4", args: "fxxx", fn: passthrough(unix.SYS_ACCEPT4), flags: intrRcvTimeo},
+		242: {name: "accept4", args: "fxxx", fn: passthrough(unix.SYS_ACCEPT4), flags: intrRcvTimeo | newFD},
 		243: {name: "recvmmsg", fn: passthrough(unix.SYS_RECVMMSG), flags: intrRcvTimeo},
 		244: {name: "arch_specific_syscall"},
 		260: {name: "wait4", args: "dxxx", fn: passthrough(unix.SYS_WAIT4)},
 		261: {name: "prlimit64", args: "ddxx", fn: proc((*Process).sysPrlimit64)},
-		262: {name: "fanotify_init", fn: passthrough(unix.SYS_FANOTIFY_INIT)},
+		262: {name: "fanotify_init", fn: passthrough(unix.SYS_FANOTIFY_INIT), flags: newFD},
 		263: {name: "fanotify_mark", fn: passthrough(unix.SYS_FANOTIFY_MARK)},
 		264: {name: "name_to_handle_at", fn: passthrough(unix.SYS_NAME_TO_HANDLE_AT)},
-		265: {name: "open_by_handle_at", fn: passthrough(unix.SYS_OPEN_BY_HANDLE_AT)},
+		265: {name: "open_by_handle_at", fn: passthrough(unix.SYS_OPEN_BY_HANDLE_AT), flags: newFD},
 		266: {name: "clock_adjtime", fn: passthrough(unix.SYS_CLOCK_ADJTIME)},
 		267: {name: "syncfs", args: "f", fn: passthrough(unix.SYS_SYNCFS)},
 		268: {name: "setns", args: "fx", fn: passthrough(unix.SYS_SETNS), level: partial, note: "for the calling thread, like unshare"},
@@ -370,7 +380,7 @@ func rows() []syscallDef {
 		276: {name: "renameat2", args: "fsfsx", fn: passthrough(unix.SYS_RENAMEAT2)},
 		277: {name: "seccomp", fn: enosys, level: refused, note: "a guest filter would judge ferry's own x86-64 system calls"},
 		278: {name: "getrandom", args: "xdx", fn: passthrough(unix.SYS_GETRANDOM)},
-		279: {name: "memfd_create", args: "sx", fn: passthrough(unix.SYS_MEMFD_CREATE)},
+		279: {name: "memfd_create", args: "sx", fn: passthrough(unix.SYS_MEMFD_CREATE), flags: newFD},
 		280: {name: "bpf", note: "not implemented yet"},
 		281: {name: "execveat", args: "fsxxx", fn: (*Thread).sysExecveat},
 		282: {name: "userfaultfd", note: "not implemented yet"},
@@ -390,17 +400,17 @@ func rows() []syscallDef {
 		425: {name: "io_uring_setup", note: "not implemented yet: its rings are shared memory mapped by the kernel"},
 		426: {name: "io_uring_enter", note: "see io_uring_setup"},
 		427: {name: "io_uring_register", note: "see io_uring_setup"},
-		428: {name: "open_tree", fn: passthrough(unix.SYS_OPEN_TREE)},
+		428: {name: "open_tree", fn: passthrough(unix.SYS_OPEN_TREE), flags: newFD},
 		429: {name: "move_mount", fn: passthrough(unix.SYS_MOVE_MOUNT)},
-		430: {name: "fsopen", fn: passthrough(unix.SYS_FSOPEN)},
+		430: {name: "fsopen", fn: passthrough(unix.SYS_FSOPEN), flags: newFD},
 		431: {name: "fsconfig", fn: passthrough(unix.SYS_FSCONFIG)},
-		432: {name: "fsmount", fn: passthrough(unix.SYS_FSMOUNT)},
-		433: {name: "fspick", fn: passthrough(unix.SYS_FSPICK)},
-		434: {name: "pidfd_open", args: "dx", fn: passthrough(unix.SYS_PIDFD_OPEN)},
+		432: {name: "fsmount", fn: passthrough(unix.SYS_FSMOUNT), flags: newFD},
+		433: {name: "fspick", fn: passthrough(unix.SYS_FSPICK), flags: newFD},
+		434: {name: "pidfd_open", args: "dx", fn: passthrough(unix.SYS_PIDFD_OPEN), flags: newFD},
 		435: {name: "clone3", args: "xd", fn: (*Thread).sysClone3, level: partial, note: "as clone; set_tid and cgroup are refused"},
-		436: {name: "close_range", args: "ddx", fn: passthrough(unix.SYS_CLOSE_RANGE)},
+		436: {name: "close_range", args: "ddx", fn: (*Thread).sysCloseRange},
 		437: {name: "openat2", note: "not implemented yet (glibc falls back to openat)"},
-		438: {name: "pidfd_getfd", args: "fdx", fn: passthrough(unix.SYS_PIDFD_GETFD)},
+		438: {name: "pidfd_getfd", args: "fdx", fn: passthrough(unix.SYS_PIDFD_GETFD), flags: newFD},
 		439: {name: "faccessat2", args: "fsxx", fn: proc((*Process).sysFaccessat2)},
 		440: {name: "process_madvise", fn: passthrough(unix.SYS_PROCESS_MADVISE)},
 		441: {name: "epoll_pwait2", args: "fxdxxd", fn: (*Thread).sysEpollPwait2, flags: intrNoHand},

@@ -193,12 +193,20 @@ func (t *Thread) Syscall() (ended bool) {
 	case def.fn == nil:
 		ret = -int64(unix.ENOSYS)
 		p.reportUnsupported(nr, def.name, &args)
+	case def.fdArgs != 0 && namesOwnFD(def.fdArgs, &args):
+		ret = errno(unix.EBADF) // ferry's, not the guest's (fdlimit.go)
 	case def.flags&memWrite != 0:
 		p.memMu.Lock()
 		ret = def.fn(t, &args)
 		p.memMu.Unlock()
 	default:
 		ret = def.fn(t, &args)
+	}
+	switch {
+	case def.flags&newFD != 0:
+		ret = p.checkNewFD(ret)
+	case def.flags&newFDPair != 0:
+		ret = p.checkNewFDPair(ret, args[newFDPairArg(nr)])
 	}
 	if def.flags&threadEnded != 0 && ret == 0 {
 		return true

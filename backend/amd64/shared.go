@@ -10,7 +10,7 @@ import (
 	"unsafe"
 
 	"ferry/ir"
-	"ferry/syscalls/guestmem"
+	"ferry/syscalls/hostfd"
 
 	"golang.org/x/sys/unix"
 )
@@ -82,14 +82,14 @@ func CreateSharedCode(config uint64) (*SharedCode, error) {
 	if err != nil {
 		return nil, err
 	}
-	fd = guestmem.KeepFD(fd) // out of the guest's low fd numbers
+	fd = hostfd.Keep(fd) // out of the guest's low fd numbers
 	if err := InitSharedCode(fd, config); err != nil {
-		unix.Close(fd)
+		hostfd.Close(fd)
 		return nil, err
 	}
 	s, err := OpenSharedCode(fd, config)
 	if err != nil {
-		unix.Close(fd)
+		hostfd.Close(fd)
 	}
 	return s, err
 }
@@ -154,7 +154,7 @@ func (s *SharedCode) FD() int { return s.fd }
 // Close unmaps the region and closes its descriptor.
 func (s *SharedCode) Close() {
 	unix.Munmap(s.mem)
-	unix.Close(s.fd)
+	hostfd.Close(s.fd)
 }
 
 // SharedStats counts a process's use of the region.

@@ -145,6 +145,18 @@ func mountBinfmt() error {
 	return nil
 }
 
+// mountBinfmtFor mounts binfmt_misc for a command that only reads or
+// removes entries (status, uninstall), where it is not mounted: inside a
+// fresh container's mount namespace the node's entries are there, just
+// not mounted. It returns the function that puts the mount table back as
+// it was (a no-op when binfmt_misc was mounted already or cannot be).
+func mountBinfmtFor() (unmount func()) {
+	if binfmtMounted() || mountBinfmt() != nil {
+		return func() {}
+	}
+	return func() { unix.Unmount(binfmtDir, 0) }
+}
+
 // binfmtEntries lists every registration, by name.
 func binfmtEntries() ([]binfmtEntry, error) {
 	des, err := os.ReadDir(binfmtDir)
@@ -423,6 +435,7 @@ func binfmtInstall(name, flags string, force bool, stdout io.Writer, fail func(s
 }
 
 func binfmtUninstall(name string, restore bool, stdout io.Writer, fail func(string, ...any) int) int {
+	defer mountBinfmtFor()()
 	if !binfmtMounted() {
 		fmt.Fprintf(stdout, "ferry: binfmt_misc is not mounted: nothing to remove\n")
 		return 0
@@ -467,6 +480,7 @@ func binfmtStatus(name string, asJSON bool, stdout io.Writer, fail func(string, 
 		Enabled bool          `json:"enabled"` // binfmt_misc as a whole
 		Entries []binfmtEntry `json:"entries"` // ferry's and every other arm64 entry
 	}
+	defer mountBinfmtFor()()
 	r := report{Mounted: binfmtMounted(), Entries: []binfmtEntry{}}
 	if r.Mounted {
 		st, err := os.ReadFile(filepath.Join(binfmtDir, "status"))

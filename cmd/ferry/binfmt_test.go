@@ -331,6 +331,45 @@ echo "== uninstall-again"; $FERRY binfmt uninstall; echo "status $?"
 	}
 }
 
+// TestBinfmtUnmounted: in a mount namespace where binfmt_misc is not
+// mounted (a privileged container's, where the uninstall Job runs),
+// status and uninstall mount it themselves, act on the entries that are
+// there, and leave it unmounted as they found it.
+func TestBinfmtUnmounted(t *testing.T) {
+	needBinfmtSandbox(t)
+	const script = `
+B=/proc/sys/fs/binfmt_misc
+$FERRY binfmt install >/dev/null || exit 98
+# Hide it (the mounts under the sandbox's are locked in its namespace).
+mount -t tmpfs tmpfs $B || exit 98
+mounted() { test -e $B/register && echo "$1: mounted" || echo "$1: not mounted"; }
+echo "== status"; $FERRY binfmt status; echo "status $?"; mounted after
+echo "== uninstall"; $FERRY binfmt uninstall; echo "status $?"; mounted after
+umount $B
+test -e $B/ferry-aarch64 && echo "ferry still there"
+echo "== done"
+`
+	r := sandbox(t, "", script)
+	if r.status != 0 {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.status, r.stdout, r.stderr)
+	}
+	sec := map[string]string{}
+	for _, s := range strings.Split(r.stdout, "== ")[1:] {
+		name, body, _ := strings.Cut(s, "\n")
+		sec[name] = body
+	}
+	if !strings.Contains(sec["status"], "ferry-aarch64: ferry, enabled, interpreter "+ferryBin) ||
+		!strings.HasSuffix(sec["status"], "status 0\nafter: not mounted\n") {
+		t.Errorf("status: %q", sec["status"])
+	}
+	if sec["uninstall"] != "ferry: removed ferry-aarch64\nstatus 0\nafter: not mounted\n" {
+		t.Errorf("uninstall: %q", sec["uninstall"])
+	}
+	if r.stderr != "" {
+		t.Errorf("stderr %q", r.stderr)
+	}
+}
+
 // credsSource prints what a setuid program sees of its credentials.
 const credsSource = `#include <stdio.h>
 #include <unistd.h>

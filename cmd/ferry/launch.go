@@ -12,7 +12,7 @@ import (
 
 	"ferry/elfload"
 	"ferry/syscalls"
-	"ferry/syscalls/guestmem"
+	"ferry/syscalls/hostfd"
 )
 
 // How ferry was started: by hand ("ferry [options] PROGRAM"), or by the
@@ -191,14 +191,11 @@ func execNative(path string, argv, env []string, stderr io.Writer) int {
 	return le.status
 }
 
-// selfFDMin is where ferry's own descriptors start (guestmem.KeepFD).
-const selfFDMin = 1024
-
 // openSelfExe returns an O_PATH descriptor of ferry's own executable for
 // re-executing it (execveat works on it inside any chroot): the one a
 // previous ferry passed (-self-fd), else /proc/self/exe opened now; 0 if
 // neither is available (a chroot without /proc). The descriptor is
-// FD_CLOEXEC and placed high (guestmem.KeepFD), out of the way of the
+// FD_CLOEXEC and placed high (hostfd.Keep), out of the way of the
 // guest's numbers.
 func openSelfExe(inherited int) int {
 	fd := -1
@@ -214,8 +211,10 @@ func openSelfExe(inherited int) int {
 			return 0
 		}
 	}
-	if fd < selfFDMin {
-		fd = guestmem.KeepFD(fd)
+	if fd < hostfd.Base {
+		fd = hostfd.Keep(fd)
+	} else {
+		hostfd.Adopt(fd)
 	}
 	unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC)
 	return fd

@@ -8,7 +8,7 @@ import (
 	"ferry/backend"
 	"ferry/backend/amd64"
 	"ferry/syscalls"
-	"ferry/syscalls/guestmem"
+	"ferry/syscalls/hostfd"
 
 	"golang.org/x/sys/unix"
 )
@@ -44,9 +44,10 @@ func setupSharedCode(opts options, proc *syscalls.Process, eng backend.Engine, s
 	var err error
 	switch {
 	case opts.codeFD >= 0:
+		hostfd.Adopt(opts.codeFD)
 		unix.CloseOnExec(opts.codeFD)
 		if sh, err = amd64.OpenSharedCode(opts.codeFD, config); err != nil {
-			unix.Close(opts.codeFD) // another build's: start a region of our own
+			hostfd.Close(opts.codeFD) // another build's: start a region of our own
 		}
 	case setting != "":
 		sh, err = openCodeCacheFile(setting, config)
@@ -75,15 +76,15 @@ func openCodeCacheFile(path string, config uint64) (*amd64.SharedCode, error) {
 	if err != nil {
 		return nil, err
 	}
-	fd = guestmem.KeepFD(fd)
+	fd = hostfd.Keep(fd)
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil || st.Uid != uint32(os.Geteuid()) || st.Mode&0o022 != 0 {
-		unix.Close(fd)
+		hostfd.Close(fd)
 		return nil, fmt.Errorf("not a private file of this user")
 	}
 	// One process at a time initializes a new file.
 	if err := unix.Flock(fd, unix.LOCK_EX); err != nil {
-		unix.Close(fd)
+		hostfd.Close(fd)
 		return nil, err
 	}
 	defer unix.Flock(fd, unix.LOCK_UN)
@@ -92,7 +93,7 @@ func openCodeCacheFile(path string, config uint64) (*amd64.SharedCode, error) {
 	}
 	// Empty, or another build's: start it afresh.
 	if err := amd64.InitSharedCode(fd, config); err != nil {
-		unix.Close(fd)
+		hostfd.Close(fd)
 		return nil, err
 	}
 	return amd64.OpenSharedCode(fd, config)

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strconv"
 
+	"ferry/syscalls/hostfd"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -171,36 +173,20 @@ func (m *Map) MapObject(mp Mapping, hostType, fd int, off uint64) unix.Errno {
 	return 0
 }
 
-// fdBase is where ferry's own descriptors for shared objects start: above
-// the usual 1024 soft limit (Go raises the soft limit to the hard one for
-// ferry), so that they do not take the low numbers the guest expects to
-// get from open or asks for with dup2.
-const fdBase = 1024
-
-// KeepFD moves fd (ferry's own) to a high number with FD_CLOEXEC.
-func KeepFD(fd int) int {
-	for _, base := range []int{fdBase, 256, 3} {
-		if nfd, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, base); err == nil {
-			unix.Close(fd)
-			return nfd
-		}
-	}
-	return fd
-}
-
-// closeObjectFD closes a shared object's descriptor if it still is that
-// object: the guest may have closed it (close_range) and got the number
-// back for a file of its own, which is not ferry's to close.
+// closeObjectFD closes a shared object's descriptor. It is ferry's own
+// (hostfd), out of the guest's reach, but checked all the same: a
+// descriptor ferry could not place out of the guest's numbers may have
+// been closed by the guest and reused for a file of its own.
 func closeObjectFD(d droppedFD) {
 	var st unix.Stat_t
 	if unix.Fstat(d.fd, &st) == nil && st.Dev == d.dev && st.Ino == d.ino {
-		unix.Close(d.fd)
+		hostfd.Close(d.fd)
 	}
 }
 
 func closeFD(fd int) {
 	if fd > 0 {
-		unix.Close(fd)
+		hostfd.Close(fd)
 	}
 }
 
@@ -226,15 +212,12 @@ func sharedObject(rec Mapping, flags, fd int) (Mapping, int, int, unix.Errno) {
 			unix.Close(mfd)
 			return rec, 0, 0, unix.ENOMEM
 		}
-		own = KeepFD(mfd)
+		own = hostfd.Keep(mfd)
 		flags &^= MapAnonymous
 		fd = own
 		rec.Offset = 0
 	} else {
-		dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, fdBase)
-		if err == unix.EINVAL || err == unix.EMFILE {
-			dup, err = unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 3)
-		}
+		dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 3)
 		if err == unix.EBADF {
 			return rec, 0, 0, unix.EBADF
 		}
@@ -243,7 +226,7 @@ func sharedObject(rec Mapping, flags, fd int) (Mapping, int, int, unix.Errno) {
 			// only share it if the file can be reopened.
 			return rec, flags, fd, 0
 		}
-		own = dup
+		own = hostfd.Keep(dup)
 	}
 	var st unix.Stat_t
 	if unix.Fstat(own, &st) == nil {
