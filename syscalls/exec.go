@@ -216,7 +216,7 @@ func (t *Thread) exec(path string, argv, envp []string, depth int) unix.Errno {
 			// back (or the kernel refuses it, as it would).
 			opts := append(append([]string(nil), p.TranslatorArgs...),
 				"-exec-state="+t.execState().String(), "-comm="+t.execName)
-			return t.hostExecNative(hostPath, argv, binfmtOptionsEnv(envp, opts))
+			return t.hostExecNative(hostPath, argv, MaskRuntimeEnv(binfmtOptionsEnv(envp, opts)))
 		}
 		args := append([]string{p.translatorArgv0()}, p.TranslatorArgs...)
 		args = append(args, "-exec-state="+t.execState().String(), "-comm="+t.execName)
@@ -231,9 +231,9 @@ func (t *Thread) exec(path string, argv, envp []string, depth int) unix.Errno {
 			args = append(args, argv[1:]...)
 		}
 		if self == "" {
-			return t.hostExecFD(fd, args, envp)
+			return t.hostExecFD(fd, args, MaskRuntimeEnv(envp))
 		}
-		return t.hostExec(self, args, envp)
+		return t.hostExec(self, args, MaskRuntimeEnv(envp))
 	}
 	return t.hostExecNative(hostPath, argv, envp)
 }

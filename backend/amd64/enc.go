@@ -475,7 +475,8 @@ func (e *encoder) encodeProg(p *obj.Prog) {
 		return
 	}
 	if d, ok := aluDigitT.get(as); ok {
-		e.alu(p, aluOpT.v[as], d.size)
+		op, _ := aluOpT.get(as)
+		e.alu(p, op, d.size)
 		return
 	}
 	if s, ok := sseOpsT.get(as); ok {
@@ -853,26 +854,31 @@ func encodeList(e *encoder, first *obj.Prog) ([]byte, error) {
 // dense is a lookup table indexed by obj.As: map lookups were the largest
 // cost of encoding.
 type dense[T any] struct {
-	v  []T
-	ok []bool
+	base obj.As // the lowest opcode in the table: x86 opcodes start far above 0
+	v    []T
+	ok   []bool
 }
 
 func (d *dense[T]) get(as obj.As) (T, bool) {
-	if int(as) < len(d.ok) && d.ok[as] {
-		return d.v[as], true
+	if i := int(as) - int(d.base); uint(i) < uint(len(d.ok)) && d.ok[i] {
+		return d.v[i], true
 	}
 	var zero T
 	return zero, false
 }
 
 func makeDense[T any](m map[obj.As]T) dense[T] {
-	n := 0
+	lo, hi := obj.As(0x7fff), obj.As(0)
 	for as := range m {
-		n = max(n, int(as)+1)
+		lo, hi = min(lo, as), max(hi, as)
 	}
-	d := dense[T]{v: make([]T, n), ok: make([]bool, n)}
+	if len(m) == 0 {
+		return dense[T]{}
+	}
+	n := int(hi-lo) + 1
+	d := dense[T]{base: lo, v: make([]T, n), ok: make([]bool, n)}
 	for as, x := range m {
-		d.v[as], d.ok[as] = x, true
+		d.v[as-lo], d.ok[as-lo] = x, true
 	}
 	return d
 }

@@ -49,14 +49,8 @@ func init() {
 }
 
 func main() {
+	isolateRuntime()
 	captureHostArgs()
-	// Guest memory is mapped outside the Go heap, so ferry's own heap is
-	// small (translation metadata) and mostly long-lived; the default
-	// GOGC=100 collects it far more often than it needs (measured: ~15 %
-	// of the CPU time of short guest programs). GOGC still overrides.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
 	os.Exit(ferryMain(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -380,22 +374,14 @@ func recoverInternalError(opts options, stderr io.Writer, status *int) {
 	}
 }
 
-// initialEnviron returns ferry's environment exactly as the kernel passed
-// it, for the guest. os.Environ is not that: Go drops duplicate names and
-// entries without '=', which a program's envp may legitimately hold.
+// initialEnviron returns the guest's environment: ferry's as the kernel
+// passed it (startEnviron), without the mask and options one ferry passes
+// another.
 func initialEnviron() []string {
-	data, err := os.ReadFile("/proc/self/environ")
-	if err != nil {
-		return os.Environ()
-	}
-	if len(data) == 0 {
-		return nil
-	}
-	env := strings.Split(strings.TrimSuffix(string(data), "\x00"), "\x00")
+	env := syscalls.UnmaskRuntimeEnv(startEnviron)
 	for i, kv := range env {
 		if strings.HasPrefix(kv, syscalls.BinfmtOptionsEnv+"=") {
-			env = append(env[:i:i], env[i+1:]...)
-			break
+			return append(env[:i:i], env[i+1:]...)
 		}
 	}
 	return env

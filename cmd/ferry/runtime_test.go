@@ -152,6 +152,29 @@ func TestEnvironmentPassedVerbatim(t *testing.T) {
 	}
 }
 
+// TestGoRuntimeEnvironment: the Go runtime variables in the guest's
+// environment are the guest's, not ferry's. GODEBUG=gctrace=1 makes no
+// collection of ferry's appear on the guest's stderr (the 40 forks and
+// execs give every ferry of the tree megabytes to collect), and the guest
+// and what it executes (another arm64 program, through ferry) still see
+// them. Native busybox is the oracle. Left out: settings that act before
+// main in the first ferry of a tree (GODEBUG=inittrace=1, or a heap limit
+// so small that ferry's own package initialisation collects), which only
+// a runtime that does not read the environment could avoid.
+func TestGoRuntimeEnvironment(t *testing.T) {
+	needFerry(t)
+	busybox := arm64Busybox(t)
+	needFile(t, nativeBusybox, "deps")
+	env := []string{"GODEBUG=gctrace=1", "GOMAXPROCS=1", "GOGC=50", "GOMEMLIMIT=64MiB", "LC_ALL=C"}
+	// Enough work to make ferry allocate (translations, a fork and an
+	// exec per iteration) for tens of milliseconds.
+	script := `echo "$GODEBUG $GOMAXPROCS $GOGC $GOMEMLIMIT"; i=0; while [ $i -lt 40 ]; do i=$((i+1)); x=$(busybox sh -c 'echo $GODEBUG'); done; echo $i $x`
+	inv := invocation{argv: []string{busybox, "sh", "-c", script}, env: append(env, "PATH="+filepath.Dir(busybox)+":/usr/bin:/bin")}
+	want := run(t, nativeRunner(nativeBusybox), invocation{argv: []string{"busybox", "sh", "-c", script}, env: append(env, "PATH=/bin:/usr/bin")})
+	got := run(t, ferryRunner("jit"), inv)
+	compare(t, "Go runtime variables", want, got, true)
+}
+
 // TestExecve runs execve from a guest: another arm64 program (through
 // ferry again), a "#!" script whose interpreter is arm64, a native
 // program, and checks that ignored signals survive the exec as on Linux.
