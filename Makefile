@@ -35,7 +35,7 @@ FERRY_LDFLAGS := -T=0x7e0000001000
 # processes) are all portable; they link with -pthread.
 PM_C_PROGS   := thr_storm thr_creds thr_futex thr_robust thr_lockfree thr_lockfree_lse thr_litmus sig_busy sig_eintr sig_info sig_thread proc_spawn proc_mmap proc_exec
 C_PROGS      := $(basename $(notdir $(wildcard testdata/c/*.c)))
-NATIVE_PROGS := hello exitcode nx fdlimit intarith control strings sortmem stdiofmt fileio bench procself $(PM_C_PROGS) \
+NATIVE_PROGS := hello exitcode nx fdlimit efault intarith control strings sortmem stdiofmt fileio bench procself $(PM_C_PROGS) \
                 proc_vfork proc_mapshared proc_execfail proc_forkstress proc_clonens
 
 # Assembly tests: testdata/asm/NAME.S linked with the tiny runtime rt.S,

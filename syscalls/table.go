@@ -17,6 +17,9 @@ type syscallDef struct {
 	// fdArgs has a bit per descriptor argument (an f in args): one that
 	// names a descriptor of ferry's own fails with EBADF (fdlimit.go).
 	fdArgs uint8
+	// buf is a buffer argument checked against guest memory (guestbuf.go).
+	buf    bufArg
+	hasBuf bool
 }
 
 type defFlags uint16
@@ -111,6 +114,7 @@ func init() {
 	table = rows()
 	for i := range table {
 		table[i].fdArgs = fdArgMask(table[i].args)
+		table[i].buf, table[i].hasBuf = guestBuffers[table[i].name]
 	}
 }
 

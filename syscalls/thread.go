@@ -195,6 +195,8 @@ func (t *Thread) Syscall() (ended bool) {
 		p.reportUnsupported(nr, def.name, &args)
 	case def.fdArgs != 0 && namesOwnFD(def.fdArgs, &args):
 		ret = errno(unix.EBADF) // ferry's, not the guest's (fdlimit.go)
+	case def.hasBuf && p.checkGuestBuf(def.buf, &args) != 0:
+		ret = errno(unix.EFAULT) // not guest memory (guestbuf.go)
 	case def.flags&memWrite != 0:
 		p.memMu.Lock()
 		ret = def.fn(t, &args)

@@ -116,6 +116,10 @@ var guestCases = []guestCase{
 	// Descriptors and RLIMIT_NOFILE: ferry's own are not the guest's
 	// (qemu: no execve of arm64 programs).
 	{name: "fdlimit", prog: "fdlimit", nativeOracle: true},
+	// Buffers outside guest memory, ferry's own included: EFAULT, and a
+	// buffer running into unmapped memory is used up to there (qemu
+	// checks the whole range first and fails it with EFAULT).
+	{name: "efault", prog: "efault", nativeOracle: true},
 	// Execute permission (and ferry's code is not guest code).
 	{name: "nx", prog: "nx", native: true},
 	// Self-modifying and generated code (IC IVAU). qemu-aarch64 runs stale

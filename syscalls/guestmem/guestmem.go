@@ -347,6 +347,28 @@ func (m *Map) gapBelow(top, bottom, length uint64) (uint64, bool) {
 	}
 }
 
+// AccessiblePrefix returns how many bytes from addr (at most n) the guest
+// may access with prot, contiguously: what a host system call can copy
+// before it would reach memory that is not the guest's.
+func (m *Map) AccessiblePrefix(addr, n uint64, prot int) uint64 {
+	end := addr + n
+	if end < addr || end > AddrLimit {
+		end = AddrLimit
+	}
+	pos := addr
+	for i := m.first(addr); i < len(m.Mappings) && pos < end; i++ {
+		mp := m.Mappings[i]
+		if mp.Start > pos || HostProt(mp.Prot)&prot != prot {
+			break
+		}
+		pos = mp.End
+	}
+	if pos <= addr {
+		return 0
+	}
+	return min(pos, end) - addr
+}
+
 // Accessible reports whether the guest may access [addr, addr+n) with
 // every bit of prot (ProtRead and/or ProtWrite) under its own mappings.
 // The syscall layer checks this before Go code touches guest memory, so a
