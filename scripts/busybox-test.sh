@@ -16,17 +16,20 @@
 # The testsuite's scripts run under the native /bin/sh, as in Debian's build;
 # tests that say `busybox sh` get the arm64 shell.
 #
+# Run as root, the ferry side is instead the way an arm64 container runs
+# busybox: a tree whose busybox is the arm64 binary itself, every applet
+# link reaching ferry through binfmt_misc (flags PF, registered for the
+# length of the run under its own name, and removed on exit, failure or
+# interruption). That registration is the host's (mdev creates device
+# nodes, which needs the initial user namespace): if another entry already
+# claims arm64 programs (qemu-aarch64, another test's), ferry binfmt
+# install refuses, the launcher tree runs instead and mdev's results (its
+# tests chroot, where the launcher cannot find ferry) are reported apart
+# and do not count (Debian's build skips mdev.tests altogether).
+# BUSYBOX_TEST_BINFMT=no never registers.
+#
 # The rule: every test that passes natively passes under ferry. The exit
-# status is non-zero if one does not. mdev.tests chroots into a directory
-# holding a copy of `busybox`, where the launcher cannot find ferry: run as
-# root, mdev's tests run on a third tree (ferry-binfmt) whose busybox is the
-# arm64 one itself, with ferry registered with binfmt_misc (flag F) for the
-# time of that unit, and count like the others. mdev creates device nodes,
-# which needs the initial user namespace, so this registration is the
-# host's: if another entry already claims arm64 programs (qemu-aarch64,
-# another test's), ferry binfmt install refuses and mdev's results are
-# reported apart and do not count (Debian's build skips mdev.tests
-# altogether). BUSYBOX_TEST_BINFMT=no never registers.
+# status is non-zero if one does not.
 #
 # Installs what it needs beyond `make deps` (run as root on Debian 12): a
 # deb-src entry for the mirror that serves busybox-static, then the source
@@ -213,35 +216,39 @@ run_side() {
 	echo $(($(date +%s) - start)) >"$out/$side.seconds"
 }
 
-# The sides run at the same time, in their own trees: the native one
-# takes a fraction of ferry's time, much of it waiting in sleeps.
-log "running ${#units[@]} applets' tests natively and under ferry"
-run_side native &
-native_pid=$!
-run_side ferry
-wait "$native_pid"
-
-# mdev through binfmt_misc (see the top): its results replace the ferry
-# side's, which the launcher could not run.
+# Through binfmt_misc (see the top) when it can be: the ferry side's tree
+# holds the arm64 busybox itself, and every applet link the testsuite runs
+# goes through the kernel to ferry, as in an arm64 container (flags PF:
+# argv[0] as the link gives it). Otherwise the launcher tree, where mdev
+# cannot run (it chroots) and does not count.
 binfmt_name=ferry-busybox-test
 binfmt_entry=/proc/sys/fs/binfmt_misc/$binfmt_name
 mdev_counted=false
+ferry_side=ferry
 unregister() { if [ -e "$binfmt_entry" ]; then echo -1 >"$binfmt_entry" || true; fi; }
-if [[ " ${units[*]} " == *" mdev "* ]] && [ "$(id -u)" -eq 0 ] && [ "${BUSYBOX_TEST_BINFMT:-yes}" != no ]; then
+if [ "$(id -u)" -eq 0 ] && [ "${BUSYBOX_TEST_BINFMT:-yes}" != no ]; then
 	trap unregister EXIT
-	if "$ferry" binfmt install --name="$binfmt_name" --flags=F >"$out/binfmt.log" 2>&1; then
+	if "$ferry" binfmt install --name="$binfmt_name" --flags=PF >"$out/binfmt.log" 2>&1; then
 		setup ferry-binfmt
 		cp "$guest" "$out/ferry-binfmt/busybox"
-		log "running mdev's tests with ferry registered with binfmt_misc"
-		run_side ferry-binfmt mdev
-		unregister
-		grep -v '^mdev	' "$out/ferry.results" >"$out/ferry.results.tmp" || true
-		cat "$out/ferry-binfmt.results" >>"$out/ferry.results.tmp"
-		mv "$out/ferry.results.tmp" "$out/ferry.results"
+		ferry_side=ferry-binfmt
 		mdev_counted=true
 	else
-		log "mdev not counted: $(head -n1 "$out/binfmt.log")"
+		log "not through binfmt_misc, mdev not counted: $(head -n1 "$out/binfmt.log")"
 	fi
+fi
+
+# The sides run at the same time, in their own trees: the native one
+# takes a fraction of ferry's time, much of it waiting in sleeps.
+log "running ${#units[@]} applets' tests natively and under ferry ($ferry_side)"
+run_side native &
+native_pid=$!
+run_side "$ferry_side"
+wait "$native_pid"
+unregister
+if [ "$ferry_side" != ferry ]; then
+	cp "$out/$ferry_side.results" "$out/ferry.results"
+	cp "$out/$ferry_side.seconds" "$out/ferry.seconds"
 fi
 
 # --- Report -------------------------------------------------------------------
