@@ -55,45 +55,24 @@ func (p *Process) fileLimit() unix.Rlimit {
 // fileLimitCall is getrlimit/setrlimit/prlimit64 of RLIMIT_NOFILE on the
 // guest itself, with the kernel's checks (kernel/sys.c do_prlimit).
 func (p *Process) fileLimitCall(newPtr, oldPtr uint64) int64 {
-	var next unix.Rlimit
 	cur := p.fileLimit()
-	if newPtr != 0 {
-		b, ok := p.copyIn(newPtr, 16)
-		if !ok {
-			return errno(unix.EFAULT)
-		}
-		next.Cur = binary.LittleEndian.Uint64(b[0:])
-		next.Max = binary.LittleEndian.Uint64(b[8:])
-		if next.Cur > next.Max {
-			return errno(unix.EINVAL)
-		}
+	return p.rlimitCall(newPtr, oldPtr, cur, func(next unix.Rlimit) unix.Errno {
 		if next.Max > nrOpen() {
-			return errno(unix.EPERM)
+			return unix.EPERM
 		}
 		if next.Max > cur.Max && !hasCapability(unix.CAP_SYS_RESOURCE) {
-			return errno(unix.EPERM)
+			return unix.EPERM
 		}
 		// The host limit must hold the guest's (ferry's descriptors
 		// and the guest's share it).
 		var hostLim syscall.Rlimit
 		if syscall.Getrlimit(rlimitNofile, &hostLim) == nil && next.Max > hostLim.Max {
 			if err := syscall.Setrlimit(rlimitNofile, &syscall.Rlimit{Cur: next.Max, Max: next.Max}); err != nil {
-				return errno(unix.EPERM)
+				return unix.EPERM
 			}
 		}
-	}
-	if oldPtr != 0 {
-		var out [16]byte
-		binary.LittleEndian.PutUint64(out[0:], cur.Cur)
-		binary.LittleEndian.PutUint64(out[8:], cur.Max)
-		if r := p.copyOut(oldPtr, out[:]); r != 0 {
-			return r
-		}
-	}
-	if newPtr != 0 {
-		p.setFileLimit(next)
-	}
-	return 0
+		return 0
+	}, p.setFileLimit)
 }
 
 // nrOpen is /proc/sys/fs/nr_open, the ceiling of any RLIMIT_NOFILE.

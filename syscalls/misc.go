@@ -44,6 +44,20 @@ func (p *Process) prlimit(pid int32, resource, newPtr, oldPtr uint64) int64 {
 	if !self || resource != rlimitAS {
 		return host(unix.SYS_PRLIMIT64, uint64(pid), resource, newPtr, oldPtr)
 	}
+	return p.rlimitCall(newPtr, oldPtr, p.AddressSpaceLimit, func(next unix.Rlimit) unix.Errno {
+		if next.Max > p.AddressSpaceLimit.Max && unix.Geteuid() != 0 {
+			return unix.EPERM
+		}
+		return 0
+	}, func(next unix.Rlimit) { p.AddressSpaceLimit = next })
+}
+
+// rlimitCall is getrlimit/setrlimit/prlimit64 of a limit ferry keeps for
+// the guest, now cur: the new value at newPtr (if any) must have Cur <=
+// Max and pass check, the old one goes to oldPtr (if any), then set
+// records the new one.
+func (p *Process) rlimitCall(newPtr, oldPtr uint64, cur unix.Rlimit,
+	check func(next unix.Rlimit) unix.Errno, set func(next unix.Rlimit)) int64 {
 	var next unix.Rlimit
 	if newPtr != 0 {
 		b, ok := p.copyIn(newPtr, 16)
@@ -55,20 +69,20 @@ func (p *Process) prlimit(pid int32, resource, newPtr, oldPtr uint64) int64 {
 		if next.Cur > next.Max {
 			return errno(unix.EINVAL)
 		}
-		if next.Max > p.AddressSpaceLimit.Max && unix.Geteuid() != 0 {
-			return errno(unix.EPERM)
+		if e := check(next); e != 0 {
+			return errno(e)
 		}
 	}
 	if oldPtr != 0 {
 		var out [16]byte
-		binary.LittleEndian.PutUint64(out[0:], p.AddressSpaceLimit.Cur)
-		binary.LittleEndian.PutUint64(out[8:], p.AddressSpaceLimit.Max)
+		binary.LittleEndian.PutUint64(out[0:], cur.Cur)
+		binary.LittleEndian.PutUint64(out[8:], cur.Max)
 		if r := p.copyOut(oldPtr, out[:]); r != 0 {
 			return r
 		}
 	}
 	if newPtr != 0 {
-		p.AddressSpaceLimit = next
+		set(next)
 	}
 	return 0
 }

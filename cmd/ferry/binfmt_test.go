@@ -120,6 +120,17 @@ func binfmtDirWith(t *testing.T, mode os.FileMode, progs map[string]string) stri
 	return dir
 }
 
+// scriptSections splits a sandbox script's output at its "== NAME" lines:
+// what follows each, by NAME.
+func scriptSections(stdout string) map[string]string {
+	sec := map[string]string{}
+	for _, s := range strings.Split(stdout, "== ")[1:] {
+		name, body, _ := strings.Cut(s, "\n")
+		sec[name] = body
+	}
+	return sec
+}
+
 // qemuRegistration registers qemu-aarch64 as an oracle with flags.
 func qemuRegistration(name, flags string) string {
 	e := binfmtEntry{Name: name, Interpreter: qemuPath, Flags: flags,
@@ -285,11 +296,7 @@ echo "== uninstall-again"; $FERRY binfmt uninstall; echo "status $?"
 	if r.status != 0 {
 		t.Fatalf("exit %d, stdout %q, stderr %q", r.status, r.stdout, r.stderr)
 	}
-	sec := map[string]string{}
-	for _, s := range strings.Split(r.stdout, "== ")[1:] {
-		name, body, _ := strings.Cut(s, "\n")
-		sec[name] = body
-	}
+	sec := scriptSections(r.stdout)
 	stderrLines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
 	if len(stderrLines) != 2 ||
 		stderrLines[0] != "ferry: binfmt install: arm64 programs are already claimed by qemu-aarch64 ("+qemuPath+"); --force replaces it" ||
@@ -353,11 +360,7 @@ echo "== done"
 	if r.status != 0 {
 		t.Fatalf("exit %d, stdout %q, stderr %q", r.status, r.stdout, r.stderr)
 	}
-	sec := map[string]string{}
-	for _, s := range strings.Split(r.stdout, "== ")[1:] {
-		name, body, _ := strings.Cut(s, "\n")
-		sec[name] = body
-	}
+	sec := scriptSections(r.stdout)
 	if !strings.Contains(sec["status"], "ferry-aarch64: ferry, enabled, interpreter "+ferryBin) ||
 		!strings.HasSuffix(sec["status"], "status 0\nafter: not mounted\n") {
 		t.Errorf("status: %q", sec["status"])

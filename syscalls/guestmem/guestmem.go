@@ -374,20 +374,5 @@ func (m *Map) AccessiblePrefix(addr, n uint64, prot int) uint64 {
 // The syscall layer checks this before Go code touches guest memory, so a
 // bad guest pointer becomes EFAULT instead of a crash of the translator.
 func (m *Map) Accessible(addr, n uint64, prot int) bool {
-	if n == 0 {
-		return true
-	}
-	end := addr + n
-	if end < addr || end > AddrLimit {
-		return false
-	}
-	pos := addr
-	for i := m.first(addr); i < len(m.Mappings) && pos < end; i++ {
-		mp := m.Mappings[i]
-		if mp.Start > pos || HostProt(mp.Prot)&prot != prot {
-			return false
-		}
-		pos = mp.End
-	}
-	return pos >= end
+	return n == 0 || m.AccessiblePrefix(addr, n, prot) == n
 }
