@@ -279,6 +279,44 @@ func TestMapAnywhereSkipsHostMappings(t *testing.T) {
 	}
 }
 
+// TestMapAnywhereIgnoresTranslatorRegionHints: a hint above StackTop lies
+// where the host kernel places ferry's own memory with fresh ASLR in every
+// process, so even a hint that is free here is not honoured (a fork child
+// could not restore the mapping: the goexec flake).
+func TestMapAnywhereIgnoresTranslatorRegionHints(t *testing.T) {
+	var m Map
+	const size = 4 << 20
+	var free uint64
+	for a := uint64(StackTop + 1<<40); a < AddrLimit-size; a += 1 << 36 {
+		if mmapNoReplace(a, size, unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS, -1, 0) == 0 {
+			sysMunmap(a, size)
+			free = a
+			break
+		}
+	}
+	if free == 0 {
+		t.Fatal("no free range above StackTop to use as a hint")
+	}
+	got, e := m.MapAnywhere(free, size, ProtRead, MapPrivate|MapAnonymous, -1, 0, "")
+	if e != 0 {
+		t.Fatal(e)
+	}
+	defer m.Unmap(got, size)
+	if got >= StackTop {
+		t.Errorf("hint %#x in the translator's region was honoured: %#x", free, got)
+	}
+	// A hint below StackTop that is free is still honoured.
+	low := uint64(MmapTop - 1<<36)
+	got2, e := m.MapAnywhere(low, pg, ProtRead, MapPrivate|MapAnonymous, -1, 0, "")
+	if e != 0 {
+		t.Fatal(e)
+	}
+	defer m.Unmap(got2, pg)
+	if got2 != low {
+		t.Errorf("free hint %#x below StackTop not honoured: %#x", low, got2)
+	}
+}
+
 // TestSharedObjectDescriptors follows the descriptor a MAP_SHARED mapping
 // keeps for fork: one memfd per MAP_SHARED|MAP_ANONYMOUS mapping, shared
 // by the pieces munmap and mremap make of it, never merged with another

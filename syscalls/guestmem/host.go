@@ -241,12 +241,19 @@ func sharedObject(rec Mapping, flags, fd int) (Mapping, int, int, unix.Errno) {
 // MmapTop. Placing guest mappings ourselves (instead of letting the host
 // kernel pick) keeps them out of the region where the kernel puts ferry's
 // own mmaps, so a restored guest (after fork/exec) finds its addresses free.
+//
+// For the same reason a hint at or above StackTop is not honoured even when
+// the range is free here: that is where the host kernel puts ferry's
+// binary, its stacks and its own mmaps, at addresses ASLR draws anew in
+// every process, so a mapping there could not be restored in a forked or
+// re-executed ferry. Go's arm64 runtime, for one, draws random heap hints
+// across the whole address space. Linux too may ignore a hint.
 func (m *Map) MapAnywhere(hint, length uint64, prot, flags int, fd int, off uint64, name string) (uint64, unix.Errno) {
 	if length == 0 || length > AddrLimit {
 		return 0, unix.ENOMEM
 	}
 	hint = PageAlignDown(hint)
-	if hint >= MmapBottom && hint < AddrLimit && length <= AddrLimit-hint {
+	if hint >= MmapBottom && hint < StackTop && length <= StackTop-hint {
 		e := m.MapNoReplace(hint, length, prot, flags, fd, off, name)
 		if e == 0 {
 			return hint, 0
