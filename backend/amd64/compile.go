@@ -125,6 +125,10 @@ type compiler struct {
 	// forgets it; labels forget everything.
 	xmmHolds [16]ir.Value
 
+	// lane is set while a vector FP op is compiled one lane at a time
+	// with the scalar code (vecfp.go).
+	lane laneState
+
 	fpGuard  bool // the block holds FP ops that need FPCR.FZ = DN = 0
 	spills   int  // values spilled, over the compiler's life
 	cur      int  // index of the instruction being compiled

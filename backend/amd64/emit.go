@@ -61,8 +61,10 @@ func (c *compiler) emitBlock() {
 	}
 	c.cur = len(c.blk.Insts)
 	c.emitTerm()
-	for _, f := range c.outOfLin {
-		f()
+	// Out-of-line code may add more (a slow path with slow paths of its
+	// own), so the list is walked by index.
+	for i := 0; i < len(c.outOfLin); i++ {
+		c.outOfLin[i]()
 	}
 }
 

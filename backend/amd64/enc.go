@@ -321,6 +321,13 @@ var sseOps = map[obj.As]sse{
 	x86.AMAXSS: {0xf3, []byte{0x0f, 0x5f}, false}, x86.AMAXSD: {0xf2, []byte{0x0f, 0x5f}, false},
 	x86.AMINSS: {0xf3, []byte{0x0f, 0x5d}, false}, x86.AMINSD: {0xf2, []byte{0x0f, 0x5d}, false},
 	x86.ACVTSS2SD: {0xf3, []byte{0x0f, 0x5a}, false}, x86.ACVTSD2SS: {0xf2, []byte{0x0f, 0x5a}, false},
+	x86.AADDPS: {0, []byte{0x0f, 0x58}, false}, x86.AADDPD: {0x66, []byte{0x0f, 0x58}, false},
+	x86.ASUBPS: {0, []byte{0x0f, 0x5c}, false}, x86.ASUBPD: {0x66, []byte{0x0f, 0x5c}, false},
+	x86.AMULPS: {0, []byte{0x0f, 0x59}, false}, x86.AMULPD: {0x66, []byte{0x0f, 0x59}, false},
+	x86.ADIVPS: {0, []byte{0x0f, 0x5e}, false}, x86.ADIVPD: {0x66, []byte{0x0f, 0x5e}, false},
+	x86.ASQRTPS: {0, []byte{0x0f, 0x51}, false}, x86.ASQRTPD: {0x66, []byte{0x0f, 0x51}, false},
+	x86.ACVTPS2PD: {0, []byte{0x0f, 0x5a}, false}, x86.ACVTPD2PS: {0x66, []byte{0x0f, 0x5a}, false},
+	x86.ACVTPL2PS: {0, []byte{0x0f, 0x5b}, false},
 	// Integer → FP: the r/m operand is a general register.
 	x86.ACVTSL2SS: {0xf3, []byte{0x0f, 0x2a}, false}, x86.ACVTSQ2SS: {0xf3, []byte{0x0f, 0x2a}, true},
 	x86.ACVTSL2SD: {0xf2, []byte{0x0f, 0x2a}, false}, x86.ACVTSQ2SD: {0xf2, []byte{0x0f, 0x2a}, true},
@@ -620,6 +627,24 @@ func (e *encoder) encodeProg(p *obj.Prog) {
 		v, _ := xmm(*p.GetFrom3())
 		r, _ := xmm(to)
 		e.vex(p, 1, 2, as == x86.AVFMADD231SD, v, r, from, 0xb9)
+	case x86.AVFMADD231PS, x86.AVFMADD231PD:
+		// VEX.128.66.0F38.W B8 /r: to += from3 * from, every lane.
+		v, _ := xmm(*p.GetFrom3())
+		r, _ := xmm(to)
+		e.vex(p, 1, 2, as == x86.AVFMADD231PD, v, r, from, 0xb8)
+	case x86.ACMPPS, x86.ACMPPD, x86.ACMPSS, x86.ACMPSD:
+		// (none|66|F3|F2) 0F C2 /r ib: op3(src, dst, $predicate).
+		prefix := map[obj.As]byte{x86.ACMPPS: 0, x86.ACMPPD: 0x66, x86.ACMPSS: 0xf3, x86.ACMPSD: 0xf2}[as]
+		r, _ := xmm(*p.GetFrom3())
+		e.emit(p, inst{prefix: prefix, op: []byte{0x0f, 0xc2}, reg: r, rm: from}, byte(to.Offset))
+	case x86.AROUNDPS, x86.AROUNDPD:
+		// 66 0F 3A 08/09 /r ib: op3($mode, src, dst).
+		r, _ := xmm(to)
+		op := byte(0x08)
+		if as == x86.AROUNDPD {
+			op = 0x09
+		}
+		e.emit(p, inst{prefix: 0x66, op: []byte{0x0f, 0x3a, op}, reg: r, rm: *p.GetFrom3()}, byte(from.Offset))
 	case x86.APSHUFD:
 		// 66 0F 70 /r ib: op3($order, src, dst).
 		r, _ := xmm(to)

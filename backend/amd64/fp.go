@@ -50,6 +50,9 @@ func fpSupported(in *ir.Inst, cp caps) (ok, handled bool) {
 	size := in.Aux
 	scalar := ir.FPLanes(in.Aux2) == ir.FPScalar
 	sized := size == 2 || size == 3
+	if lanes, ok := fpLanesOf(in); ok && lanes != ir.FPScalar && !singleLane(in, lanes) {
+		return vecFPSupported(in, cp), true
+	}
 	switch in.Op {
 	case ir.OpFAdd, ir.OpFSub, ir.OpFMul, ir.OpFDiv, ir.OpFSqrt,
 		ir.OpFMax, ir.OpFMin, ir.OpFMaxNM, ir.OpFMinNM:
@@ -58,22 +61,30 @@ func fpSupported(in *ir.Inst, cp caps) (ok, handled bool) {
 		return cp.fma && scalar && sized, true
 	case ir.OpFAbs, ir.OpFNeg:
 		return sized, true
-	case ir.OpFCmp:
+	case ir.OpFCmp, ir.OpFCmEq, ir.OpFCmGe, ir.OpFCmGt, ir.OpFAcGe, ir.OpFAcGt:
 		return sized, true
+	case ir.OpFCvtl, ir.OpFCvtn:
+		return size == 2, true
 	case ir.OpFCvt:
 		return size == 2 && in.Aux2 == 3 || size == 3 && in.Aux2 == 2, true
 	case ir.OpFCvtToInt:
 		r, isz, _, fbits, lanes := ir.ParseCvtAux(in.Aux2)
-		return cp.sse41 && sized && lanes == ir.FPScalar && fbits == 0 && (isz == 2 || isz == 3) &&
+		return cp.sse41 && sized && (lanes != ir.FPScalar || isz == 2 || isz == 3) && fbits == 0 &&
 			r != ir.RoundFPCRExact, true
 	case ir.OpIntToFP:
 		_, isz, _, fbits, lanes := ir.ParseCvtAux(in.Aux2)
-		return sized && lanes == ir.FPScalar && fbits == 0 && (isz == 2 || isz == 3), true
+		return sized && (lanes != ir.FPScalar || isz == 2 || isz == 3) && fbits == 0, true
 	case ir.OpFRound:
-		_, lanes := ir.ParseFRoundAux(in.Aux2)
-		return cp.sse41 && sized && lanes == ir.FPScalar, true
+		return cp.sse41 && sized, true
 	}
 	return false, false
+}
+
+// singleLane reports whether the vector op in with lanes computes one
+// lane only (a 64-bit vector of doubles): it is then the scalar op, which
+// zeroes the rest of the vector as a 64-bit vector op does.
+func singleLane(in *ir.Inst, lanes ir.FPLanes) bool {
+	return lanes == ir.FPVec64 && in.Aux == 3
 }
 
 // needsFPCRGuard reports whether the compiled op depends on FPCR.FZ/DN:
@@ -81,7 +92,8 @@ func fpSupported(in *ir.Inst, cp caps) (ok, handled bool) {
 func needsFPCRGuard(op ir.Op) bool {
 	switch op {
 	case ir.OpFAdd, ir.OpFSub, ir.OpFMul, ir.OpFDiv, ir.OpFSqrt, ir.OpFMax, ir.OpFMin,
-		ir.OpFMaxNM, ir.OpFMinNM, ir.OpFCmp, ir.OpFMA, ir.OpFCvt, ir.OpFCvtToInt, ir.OpIntToFP, ir.OpFRound:
+		ir.OpFMaxNM, ir.OpFMinNM, ir.OpFCmp, ir.OpFMA, ir.OpFCvt, ir.OpFCvtToInt, ir.OpIntToFP, ir.OpFRound,
+		ir.OpFCmEq, ir.OpFCmGe, ir.OpFCmGt, ir.OpFAcGe, ir.OpFAcGt, ir.OpFCvtl, ir.OpFCvtn:
 		return true
 	}
 	return false
@@ -96,9 +108,10 @@ func fpAs(size int64, s, d obj.As) obj.As {
 }
 
 // loadLane0 loads the low FP lane (size 2 or 3) of V128 value v into XMM x,
-// zeroing the rest of x.
+// zeroing the rest of x; while a vector op is compiled lane by lane
+// (eachLane), the lane being computed.
 func (c *compiler) loadLane0(v ir.Value, size int64, x int16) {
-	c.op2(fpAs(size, x86.AMOVL, x86.AMOVQ), c.vecAddr(v, 0), rg(x))
+	c.op2(fpAs(size, x86.AMOVL, x86.AMOVQ), c.vecAddr(v, c.laneOffset(size)), rg(x))
 }
 
 // minNormalShifted is MinNormal of the format shifted left by one (the sign
@@ -114,7 +127,17 @@ func minNormalShifted(size int64) int64 {
 func (c *compiler) emitFP(v ir.Value, in *ir.Inst) bool {
 	size := in.Aux
 	a, b := in.Args[0], in.Args[1]
+	if lanes, ok := fpLanesOf(in); ok && !c.lane.on && lanes != ir.FPScalar && !singleLane(in, lanes) {
+		c.emitVecFP(v, in, lanes)
+		return true
+	}
 	switch in.Op {
+	case ir.OpFCmEq, ir.OpFCmGe, ir.OpFCmGt, ir.OpFAcGe, ir.OpFAcGt:
+		c.fpCompareMask(v, in)
+	case ir.OpFCvtl:
+		c.fcvtl(v, in)
+	case ir.OpFCvtn:
+		c.fcvtn(v, in)
 	case ir.OpFAdd, ir.OpFSub, ir.OpFMul, ir.OpFDiv:
 		as := map[ir.Op][2]obj.As{
 			ir.OpFAdd: {x86.AADDSS, x86.AADDSD}, ir.OpFSub: {x86.ASUBSS, x86.ASUBSD},
@@ -130,7 +153,7 @@ func (c *compiler) emitFP(v ir.Value, in *ir.Inst) bool {
 		compute(rX3)
 		c.fixNaN(size, rX3, func() { c.op2(x86.AMOVOU, rg(rX1), rg(rX2)) })
 		c.fixTiny(size, rX3, compute)
-		c.storeX(rX3, v)
+		c.fpStore(size, rX3, v)
 	case ir.OpFMA:
 		// Args[0] + Args[1]*Args[2] with one rounding: VFMADD231 adds the
 		// product of its sources to its destination.
@@ -146,7 +169,7 @@ func (c *compiler) emitFP(v ir.Value, in *ir.Inst) bool {
 		c.op2(fpAs(size, x86.AUCOMISS, x86.AUCOMISD), rg(rX3), rg(rX3))
 		c.slowPath(x86.AJPS, func() { c.fmaNaN(size) })
 		c.fixTiny(size, rX3, compute)
-		c.storeX(rX3, v)
+		c.fpStore(size, rX3, v)
 	case ir.OpFSqrt:
 		c.vdef()
 		c.loadLane0(a, size, rX0)
@@ -157,7 +180,7 @@ func (c *compiler) emitFP(v ir.Value, in *ir.Inst) bool {
 			c.op2(x86.AMOVOU, rg(rX0), rg(rX1))
 			c.op2(x86.AMOVOU, rg(rX0), rg(rX2))
 		})
-		c.storeX(rX3, v)
+		c.fpStore(size, rX3, v)
 	case ir.OpFMax, ir.OpFMin, ir.OpFMaxNM, ir.OpFMinNM:
 		c.minMax(v, in)
 	case ir.OpFAbs, ir.OpFNeg:
@@ -224,7 +247,7 @@ func (c *compiler) emitFP(v ir.Value, in *ir.Inst) bool {
 			}
 			c.op3(fpAs(size, x86.AROUNDSS, x86.AROUNDSD), imm(mode), rg(rX0), rg(rX3))
 		}
-		c.storeX(rX3, v)
+		c.fpStore(size, rX3, v)
 	default:
 		return false
 	}
@@ -444,7 +467,7 @@ func (c *compiler) minMax(v ir.Value, in *ir.Inst) {
 		c.jump(obj.AJMP, back)
 	})
 	c.bind(done)
-	c.storeX(rX3, v)
+	c.fpStore(size, rX3, v)
 }
 
 // absNeg clears or flips the sign bit of every computed lane (no flags,
@@ -493,15 +516,19 @@ func (c *compiler) absNeg(v ir.Value, in *ir.Inst) {
 // correct in every mode), converted and doubled (exactly).
 func (c *compiler) intToFP(v ir.Value, in *ir.Inst) {
 	size := in.Aux
-	_, isz, unsigned, _, _ := ir.ParseCvtAux(in.Aux2)
+	_, isz, unsigned, _, lanes := ir.ParseCvtAux(in.Aux2)
+	if lanes != ir.FPScalar {
+		isz = int(size) // vector forms convert lanes of the FP size
+	}
 	c.vdef()
+	src := c.vecAddr(in.Args[0], c.laneOffset(int64(isz)))
 	switch {
 	case isz == 3:
-		c.op2(x86.AMOVQ, c.vecAddr(in.Args[0], 0), rg(rAX))
+		c.op2(x86.AMOVQ, src, rg(rAX))
 	case unsigned:
-		c.op2(x86.AMOVL, c.vecAddr(in.Args[0], 0), rg(rAX))
+		c.op2(x86.AMOVL, src, rg(rAX))
 	default:
-		c.op2(x86.AMOVLQSX, c.vecAddr(in.Args[0], 0), rg(rAX))
+		c.op2(x86.AMOVLQSX, src, rg(rAX))
 	}
 	cvt := fpAs(size, x86.ACVTSQ2SS, x86.ACVTSQ2SD)
 	c.op2(x86.APXOR, rg(rX3), rg(rX3))
@@ -521,7 +548,7 @@ func (c *compiler) intToFP(v ir.Value, in *ir.Inst) {
 	} else {
 		c.op2(cvt, rg(rAX), rg(rX3))
 	}
-	c.storeX(rX3, v)
+	c.fpStore(size, rX3, v)
 }
 
 // fpToInt converts lane 0 to an integer with Arm's saturation: the value is
@@ -531,7 +558,10 @@ func (c *compiler) intToFP(v ir.Value, in *ir.Inst) {
 // (out of line) for NaN and out-of-range inputs.
 func (c *compiler) fpToInt(v ir.Value, in *ir.Inst) {
 	size := in.Aux
-	r, isz, unsigned, _, _ := ir.ParseCvtAux(in.Aux2)
+	r, isz, unsigned, _, lanes := ir.ParseCvtAux(in.Aux2)
+	if lanes != ir.FPScalar {
+		isz = int(size) // vector forms give integers of the FP size
+	}
 	mode := roundImm[r] | 8
 	bits := int64(8) << isz
 	var lo, hi float64 // representable range: lo <= x < hi
@@ -605,7 +635,7 @@ func (c *compiler) fpToInt(v ir.Value, in *ir.Inst) {
 		}
 	})
 	c.op2(x86.AMOVQ, rg(rAX), rg(rX3))
-	c.storeX(rX3, v)
+	c.fpStore(int64(isz), rX3, v)
 }
 
 // syncFPSR ORs the exception flags accumulated in MXCSR into cpu.FPSR and

@@ -91,6 +91,43 @@ func TestFPEdgePairs(t *testing.T) {
 					})
 				}
 			}
+			// Vector forms: lane 0 pairs x with each edge, the other lanes
+			// hold other pairings, so lanes that need Arm's NaN and
+			// tininess rules sit beside lanes that do not.
+			vecOps := append(binary, ir.OpFCmEq, ir.OpFCmGe, ir.OpFCmGt, ir.OpFAcGe, ir.OpFAcGt)
+			n := len(edges)
+			vector := func(size int64, x uint64, k int) (lo, hi uint64) {
+				if size == 3 {
+					return x, edges[(k*5+3)%n]
+				}
+				return x | edges[(k+1)%n]<<32, edges[(k*3+2)%n] | edges[(k*7+5)%n]<<32
+			}
+			for _, op := range vecOps {
+				for _, lanes := range []ir.FPLanes{ir.FPVec64, ir.FPVec128} {
+					for xi, x := range edges {
+						fpTestOne(t, e, m, fmt.Sprintf("%v/%s size %d lanes %d a=%#x", cp, op, size, lanes, x), func(b *ir.Builder) {
+							alo, ahi := vector(size, x, xi)
+							a := b.ConstV128(alo, ahi)
+							for i, y := range edges {
+								mark := len(b.B.Insts)
+								blo, bhi := vector(size, y, i+xi)
+								args := []ir.Value{a, b.ConstV128(blo, bhi)}
+								if op == ir.OpFMA {
+									clo, chi := vector(size, edges[(i*7+xi)%n], i*3+1)
+									args = append(args, b.ConstV128(clo, chi))
+								}
+								r := b.Emit(op, ir.V128, size, int64(lanes), args...)
+								if !vecSupported(&b.B.Insts[r], cp) {
+									b.B.Insts = b.B.Insts[:mark]
+									continue
+								}
+								b.SetV(i, r)
+								takeFlags(b, i)
+							}
+						})
+					}
+				}
+			}
 			for _, x := range edges {
 				// Compares: the NZCV of each pair lands in a register.
 				fpTestOne(t, e, m, fmt.Sprintf("%v/fcmp size %d a=%#x", cp, size, x), func(b *ir.Builder) {
@@ -111,17 +148,38 @@ func TestFPEdgePairs(t *testing.T) {
 					})
 				}
 			}
+			if size == 2 {
+				for half := int64(0); half < 2; half++ {
+					unary = append(unary, func(b *ir.Builder, a ir.Value) ir.Value {
+						return b.Emit(ir.OpFCvtl, ir.V128, 2, half, a)
+					})
+				}
+			} else {
+				unary = append(unary, func(b *ir.Builder, a ir.Value) ir.Value {
+					return b.Emit(ir.OpFCvtn, ir.V128, 2, 0, a)
+				})
+			}
 			unary = append(unary, func(b *ir.Builder, a ir.Value) ir.Value {
 				return b.Emit(ir.OpFCvt, ir.V128, size, 5-size, a)
 			})
+			allLanes := []ir.FPLanes{ir.FPScalar, ir.FPVec64, ir.FPVec128}
 			for r := ir.RoundTieEven; r <= ir.RoundFPCRExact; r++ {
-				unary = append(unary, func(b *ir.Builder, a ir.Value) ir.Value {
-					return b.Emit(ir.OpFRound, ir.V128, size, ir.FRoundAux(r, ir.FPScalar), a)
-				})
+				for _, lanes := range allLanes {
+					unary = append(unary, func(b *ir.Builder, a ir.Value) ir.Value {
+						return b.Emit(ir.OpFRound, ir.V128, size, ir.FRoundAux(r, lanes), a)
+					})
+				}
 				for _, isz := range []int{2, 3} {
 					for _, uns := range []bool{false, true} {
 						unary = append(unary, func(b *ir.Builder, a ir.Value) ir.Value {
 							return b.Emit(ir.OpFCvtToInt, ir.V128, size, ir.CvtAux(r, isz, uns, 0, ir.FPScalar), a)
+						})
+					}
+				}
+				for _, lanes := range allLanes[1:] {
+					for _, uns := range []bool{false, true} {
+						unary = append(unary, func(b *ir.Builder, a ir.Value) ir.Value {
+							return b.Emit(ir.OpFCvtToInt, ir.V128, size, ir.CvtAux(r, int(size), uns, 0, lanes), a)
 						})
 					}
 				}
@@ -133,18 +191,23 @@ func TestFPEdgePairs(t *testing.T) {
 					})
 				}
 			}
+			for _, lanes := range allLanes[1:] {
+				for _, uns := range []bool{false, true} {
+					unary = append(unary, func(b *ir.Builder, a ir.Value) ir.Value {
+						return b.Emit(ir.OpIntToFP, ir.V128, size, ir.CvtAux(ir.RoundFPCR, int(size), uns, 0, lanes), a)
+					})
+				}
+			}
 			for ui, u := range unary {
 				fpTestOne(t, e, m, fmt.Sprintf("%v/unary #%d size %d", cp, ui, size), func(b *ir.Builder) {
 					for i, x := range edges {
-						// Vector forms see the edge in every lane; integer
-						// sources see it as an integer bit pattern.
-						lanes := x
-						if size == 2 {
-							lanes = x | x<<32
-						}
-						v := u(b, b.ConstV128(lanes, lanes))
+						// Vector forms see the edge in lane 0 beside other
+						// edges; integer sources see them as integer bit
+						// patterns.
+						mark := len(b.B.Insts)
+						v := u(b, b.ConstV128(vector(size, x, i)))
 						if in := b.B.Insts[v]; !vecSupported(&in, cp) {
-							b.B.Insts = b.B.Insts[:len(b.B.Insts)-2]
+							b.B.Insts = b.B.Insts[:mark]
 							continue
 						}
 						b.SetV(i, v)

@@ -621,12 +621,12 @@ func (g *gen) fpStep() {
 	b := g.b
 	size := int64(2 + g.r.IntN(2))
 	lanes := int64(ir.FPScalar)
-	if g.r.IntN(4) == 0 {
+	if g.r.IntN(2) == 0 {
 		lanes = int64(1 + g.r.IntN(2))
 	}
 	rounding := ir.FPRounding(g.r.IntN(int(ir.RoundFPCRExact) + 1))
 	var v ir.Value
-	choice := g.r.IntN(10)
+	choice := g.r.IntN(12)
 	if g.fpcrWritten {
 		choice = 3 // only operations independent of FPCR
 	}
@@ -683,6 +683,15 @@ func (g *gen) fpStep() {
 		}
 	case 9:
 		v = b.Emit(ir.OpFRound, ir.V128, size, ir.FRoundAux(rounding, ir.FPLanes(lanes)), g.pickFP(size))
+	case 10:
+		op := []ir.Op{ir.OpFCmEq, ir.OpFCmGe, ir.OpFCmGt, ir.OpFAcGe, ir.OpFAcGt}[g.r.IntN(5)]
+		v = b.Emit(op, ir.V128, size, lanes, g.pickFP(size), g.pickFP(size))
+	case 11:
+		if g.r.IntN(2) == 0 {
+			v = b.Emit(ir.OpFCvtl, ir.V128, 2, int64(g.r.IntN(2)), g.pickFP(2))
+		} else {
+			v = b.Emit(ir.OpFCvtn, ir.V128, 2, 0, g.pickFP(3))
+		}
 	}
 	if in := &b.B.Insts[v]; in.Op >= ir.OpVecBase && !vecSupported(in, g.cpu) {
 		b.B.Insts = b.B.Insts[:v] // left to the interpreter

@@ -82,8 +82,12 @@ func (c *compiler) vecAddr(v ir.Value, off int64) obj.Addr {
 	return cpuOff(ir.OffScratch + uintptr(c.slot[v])*8 + uintptr(off))
 }
 
-// vdef allocates the slot pair of the V128 value being defined.
+// vdef allocates the slot pair of the V128 value being defined (which,
+// while a vector op is compiled lane by lane, has its slot already).
 func (c *compiler) vdef() ir.Value {
+	if c.lane.on {
+		return c.lane.dst
+	}
 	v := ir.Value(c.cur)
 	c.slot[v] = c.allocSlot(2)
 	return v
