@@ -495,9 +495,35 @@ func byteMap(in *ir.Inst) (byteMapT, bool) {
 	return m, true
 }
 
-// emitByteMap builds v from a and b according to m, copying runs of
-// consecutive source bytes with the widest integer moves that fit.
+// emitByteMap builds v from a and b according to m: with PSHUFB where the
+// host has it and the map takes more than two moves, else by copying runs
+// of consecutive source bytes with the widest integer moves that fit.
 func (c *compiler) emitByteMap(v, a, b ir.Value, m byteMapT) {
+	runs, nruns := byteMapRuns(m)
+	if c.cpu.ssse3 && nruns > 2 {
+		c.shuffleBytes(v, a, b, m)
+		return
+	}
+	for _, r := range runs[:nruns] {
+		i, n := r[0], r[1]
+		mov := storeAs(int64(n))
+		dst := c.vecAddr(v, int64(i))
+		if m[i] < 0 {
+			c.op2(mov, imm(0), dst)
+		} else {
+			src := a
+			if m[i] >= 16 {
+				src = b
+			}
+			c.op2(loadAs(int64(n), false), c.vecAddr(src, int64(m[i]%16)), rg(rAX))
+			c.op2(mov, rg(rAX), dst)
+		}
+	}
+}
+
+// byteMapRuns splits m into runs of consecutive source bytes (or zeroes),
+// each {start, length} with the widest aligned integer move that fits.
+func byteMapRuns(m byteMapT) (runs [16][2]int, nruns int) {
 	for i := 0; i < 16; {
 		n := 1
 		for _, w := range []int{8, 4, 2} {
@@ -516,18 +542,74 @@ func (c *compiler) emitByteMap(v, a, b ir.Value, m byteMapT) {
 				break
 			}
 		}
-		mov := storeAs(int64(n))
-		dst := c.vecAddr(v, int64(i))
-		if m[i] < 0 {
-			c.op2(mov, imm(0), dst)
-		} else {
-			src := a
-			if m[i] >= 16 {
-				src = b
-			}
-			c.op2(loadAs(int64(n), false), c.vecAddr(src, int64(m[i]%16)), rg(rAX))
-			c.op2(mov, rg(rAX), dst)
-		}
+		runs[nruns] = [2]int{i, n}
+		nruns++
 		i += n
 	}
+	return runs, nruns
+}
+
+// shuffleBytes builds v from a and b according to m with one PSHUFB per
+// source operand used (mask bytes 0x80 give zero) and a POR to merge. The
+// result stays in an XMM register: the copying form stores it bytewise,
+// and the 16-byte load that next reads it cannot be store-forwarded.
+func (c *compiler) shuffleBytes(v, a, b ir.Value, m byteMapT) {
+	const rX4 = x86.REG_X4
+	if a == b {
+		for i := range m {
+			if m[i] >= 16 {
+				m[i] -= 16
+			}
+		}
+	}
+	var masks [2][2]uint64 // per source, low and high mask qwords
+	var used [2]bool
+	for i, x := range m {
+		for s := range masks {
+			sel := uint64(0x80)
+			if x >= 0 && int(x)/16 == s {
+				sel = uint64(x % 16)
+				used[s] = true
+			}
+			masks[s][i/8] |= sel << (8 * (i % 8))
+		}
+	}
+	c.vdef()
+	srcs := [2]ir.Value{a, b}
+	maskRegs := [2]int16{rX2, rX3}
+	dataRegs := [2]int16{rX0, rX1}
+	for s := range masks {
+		if !used[s] {
+			continue
+		}
+		x := maskRegs[s]
+		c.op2(x86.AMOVQ, imm(int64(masks[s][0])), rg(rAX))
+		c.op2(x86.AMOVQ, rg(rAX), rg(x))
+		if masks[s][1] == masks[s][0] {
+			c.op2(x86.APUNPCKLQDQ, rg(x), rg(x))
+		} else {
+			c.op2(x86.AMOVQ, imm(int64(masks[s][1])), rg(rAX))
+			c.op2(x86.AMOVQ, rg(rAX), rg(rX4))
+			c.op2(x86.APUNPCKLQDQ, rg(rX4), rg(x))
+		}
+	}
+	res := int16(-1)
+	for s := range masks {
+		if !used[s] {
+			continue
+		}
+		d := dataRegs[s]
+		c.loadX(srcs[s], d)
+		c.op2(x86.APSHUFB, rg(maskRegs[s]), rg(d))
+		if res < 0 {
+			res = d
+		} else {
+			c.op2(x86.APOR, rg(d), rg(res))
+		}
+	}
+	if res < 0 { // nothing used: all zero
+		res = rX0
+		c.op2(x86.APXOR, rg(res), rg(res))
+	}
+	c.storeX(res, v)
 }
