@@ -1,6 +1,7 @@
 package amd64
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync"
@@ -52,6 +53,22 @@ func (a *assembler) reset() {
 	a.n = 0
 	a.first, a.last = nil, nil
 	a.diags = a.diags[:0]
+	a.enc.pool = a.enc.pool[:0]
+}
+
+// constV128 returns the memory operand of the 16-byte constant lo:hi in the
+// block's constant pool, adding it unless the pool holds it already.
+func (a *assembler) constV128(lo, hi uint64) obj.Addr {
+	var k [16]byte
+	binary.LittleEndian.PutUint64(k[:8], lo)
+	binary.LittleEndian.PutUint64(k[8:], hi)
+	for off := 0; off < len(a.enc.pool); off += 16 {
+		if [16]byte(a.enc.pool[off:off+16]) == k {
+			return poolAddr(int64(off))
+		}
+	}
+	a.enc.pool = append(a.enc.pool, k[:]...)
+	return poolAddr(int64(len(a.enc.pool) - 16))
 }
 
 // prog returns a zeroed Prog from the pool, appended to the list.

@@ -1,6 +1,7 @@
 package amd64
 
 import (
+	"encoding/binary"
 	"errors"
 	"strings"
 	"testing"
@@ -153,7 +154,10 @@ func TestEncoderMatchesGolangAsm(t *testing.T) {
 					continue
 				case p.As == obj.ACALL: // golang-asm wants a relocation; see TestEncoderForms
 					continue
+				case isPoolAddr(p.From) || isPoolAddr(p.To): // likewise; see TestConstantPool
+					continue
 				}
+				p.Ctxt = oracle.ctxt // without a context every Prog prints alike
 				key := p.String()
 				if seen[key] {
 					continue
@@ -183,4 +187,48 @@ func TestEncoderMatchesGolangAsm(t *testing.T) {
 		}
 	}
 	t.Logf("%d distinct instructions compared", len(seen))
+}
+
+// TestConstantPool: constants are laid out 16-byte aligned after the code,
+// shared when equal, and RIP-relative operands (immediates after the
+// displacement included) address them.
+func TestConstantPool(t *testing.T) {
+	a := newAssembler()
+	a.reset()
+	a.op2(x86.AMOVOU, a.constV128(1, 2), rg(x86.REG_X0))
+	a.op3(x86.APSHUFD, imm(0x1b), a.constV128(3, 4), rg(x86.REG_X9)) // imm8 after the displacement
+	a.op2(x86.APSHUFB, a.constV128(1, 2), rg(x86.REG_X1))            // the first constant again
+	a.op0(obj.ARET)
+	code, err := a.assemble()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(code)%16 != 0 || len(code) < 32 {
+		t.Fatalf("code of %d bytes: want the pool 16-byte aligned at the end", len(code))
+	}
+	base := len(code) - 32
+	want := map[int][2]uint64{base: {1, 2}, base + 16: {3, 4}}
+	targets := []int{base, base + 16, base}
+	pc := 0
+	for i, target := range targets {
+		in, err := x86asm.Decode(code[pc:], 64)
+		if err != nil {
+			t.Fatalf("instruction %d: %v", i, err)
+		}
+		var mem x86asm.Mem
+		for _, arg := range in.Args {
+			if m, ok := arg.(x86asm.Mem); ok {
+				mem = m
+			}
+		}
+		if mem.Base != x86asm.RIP || pc+in.Len+int(mem.Disp) != target {
+			t.Errorf("instruction %d (%v) addresses %+v from %d, want the constant at %d", i, in, mem, pc+in.Len, target)
+		}
+		pc += in.Len
+	}
+	for off, w := range want {
+		if got := [2]uint64{binary.LittleEndian.Uint64(code[off:]), binary.LittleEndian.Uint64(code[off+8:])}; got != w {
+			t.Errorf("constant at %d = %#x, want %#x", off, got, w)
+		}
+	}
 }

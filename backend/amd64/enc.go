@@ -27,7 +27,27 @@ import (
 type encoder struct {
 	buf []byte
 	err error
+	// pool is the block's constant pool (16-byte entries), laid out
+	// 16-byte aligned after the code; rips are the RIP-relative operands
+	// that refer to it.
+	pool []byte
+	rips []ripFixup
 }
+
+// ripFixup is a RIP-relative displacement at buf[disp:disp+4] of the
+// instruction ending at end, addressing pool offset off.
+type ripFixup struct {
+	disp, end int
+	off       int64
+}
+
+// poolAddr is the memory operand of the constant at offset off of the
+// block's constant pool (compiler.constV128), encoded RIP-relative.
+func poolAddr(off int64) obj.Addr {
+	return obj.Addr{Type: obj.TYPE_MEM, Name: obj.NAME_STATIC, Offset: off}
+}
+
+func isPoolAddr(a obj.Addr) bool { return a.Type == obj.TYPE_MEM && a.Name == obj.NAME_STATIC }
 
 func (e *encoder) fail(p *obj.Prog, why string) {
 	if e.err == nil {
@@ -142,6 +162,12 @@ func (e *encoder) modrm(p *obj.Prog, reg int, rm obj.Addr) {
 	if rm.Type == obj.TYPE_REG {
 		n, _ := regNum(rm)
 		e.buf = append(e.buf, 0xc0|r|byte(n&7))
+		return
+	}
+	if isPoolAddr(rm) {
+		// mod 00, r/m 101: [RIP + disp32], patched by encodeList.
+		e.buf = append(e.buf, r|5, 0, 0, 0, 0)
+		e.rips = append(e.rips, ripFixup{disp: len(e.buf) - 4, end: -1, off: rm.Offset})
 		return
 	}
 	base, ok := gpr(obj.Addr{Type: obj.TYPE_REG, Reg: rm.Reg})
@@ -847,6 +873,7 @@ var nops = [...][]byte{nil, {0x90}, {0x66, 0x90}, {0x0f, 0x1f, 0x00}}
 func encodeList(e *encoder, first *obj.Prog) ([]byte, error) {
 	e.buf = e.buf[:0]
 	e.err = nil
+	e.rips = e.rips[:0]
 	var branches []*obj.Prog
 	for p := first; p != nil; p = p.Link {
 		p.Pc = int64(len(e.buf))
@@ -854,9 +881,29 @@ func encodeList(e *encoder, first *obj.Prog) ([]byte, error) {
 		if p.To.Type == obj.TYPE_BRANCH {
 			branches = append(branches, p)
 		}
+		// A displacement is relative to the end of its instruction,
+		// immediates included.
+		for i := len(e.rips) - 1; i >= 0 && e.rips[i].end < 0; i-- {
+			e.rips[i].end = len(e.buf)
+		}
 	}
 	if e.err != nil {
 		return nil, e.err
+	}
+	if len(e.rips) > 0 {
+		// Blocks are placed 16-byte aligned (codeCache.alloc), so an
+		// aligned offset is an aligned address, as SSE memory operands
+		// other than MOVDQU require.
+		for len(e.buf)%16 != 0 {
+			e.buf = append(e.buf, 0xcc)
+		}
+		base := len(e.buf)
+		e.buf = append(e.buf, e.pool...)
+		for _, f := range e.rips {
+			rel := int32(int64(base) + f.off - int64(f.end))
+			b := e.buf[f.disp : f.disp+4]
+			b[0], b[1], b[2], b[3] = byte(rel), byte(rel>>8), byte(rel>>16), byte(rel>>24)
+		}
 	}
 	for _, p := range branches {
 		t, ok := p.To.Val.(*obj.Prog)

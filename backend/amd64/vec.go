@@ -138,13 +138,7 @@ func (c *compiler) emitVec(v ir.Value, in *ir.Inst) {
 		// 16-byte load of the slot would miss store forwarding (a stall of
 		// a dozen cycles or more), and V128 slots are read 16 bytes wide.
 		c.vdef()
-		c.op2(x86.AMOVQ, imm(in.Aux), rg(rAX))
-		c.op2(x86.AMOVQ, rg(rAX), rg(rX0))
-		if in.Aux2 != 0 {
-			c.op2(x86.AMOVQ, imm(in.Aux2), rg(rAX))
-			c.op2(x86.AMOVQ, rg(rAX), rg(rX1))
-			c.op2(x86.APUNPCKLQDQ, rg(rX1), rg(rX0))
-		}
+		c.op2(x86.AMOVOU, c.a.constV128(uint64(in.Aux), uint64(in.Aux2)), rg(rX0))
 		c.storeX(rX0, v)
 	case ir.OpGetV:
 		c.vdef()
@@ -554,7 +548,6 @@ func byteMapRuns(m byteMapT) (runs [16][2]int, nruns int) {
 // result stays in an XMM register: the copying form stores it bytewise,
 // and the 16-byte load that next reads it cannot be store-forwarded.
 func (c *compiler) shuffleBytes(v, a, b ir.Value, m byteMapT) {
-	const rX4 = x86.REG_X4
 	if a == b {
 		for i := range m {
 			if m[i] >= 16 {
@@ -576,23 +569,7 @@ func (c *compiler) shuffleBytes(v, a, b ir.Value, m byteMapT) {
 	}
 	c.vdef()
 	srcs := [2]ir.Value{a, b}
-	maskRegs := [2]int16{rX2, rX3}
 	dataRegs := [2]int16{rX0, rX1}
-	for s := range masks {
-		if !used[s] {
-			continue
-		}
-		x := maskRegs[s]
-		c.op2(x86.AMOVQ, imm(int64(masks[s][0])), rg(rAX))
-		c.op2(x86.AMOVQ, rg(rAX), rg(x))
-		if masks[s][1] == masks[s][0] {
-			c.op2(x86.APUNPCKLQDQ, rg(x), rg(x))
-		} else {
-			c.op2(x86.AMOVQ, imm(int64(masks[s][1])), rg(rAX))
-			c.op2(x86.AMOVQ, rg(rAX), rg(rX4))
-			c.op2(x86.APUNPCKLQDQ, rg(rX4), rg(x))
-		}
-	}
 	res := int16(-1)
 	for s := range masks {
 		if !used[s] {
@@ -600,7 +577,7 @@ func (c *compiler) shuffleBytes(v, a, b ir.Value, m byteMapT) {
 		}
 		d := dataRegs[s]
 		c.loadX(srcs[s], d)
-		c.op2(x86.APSHUFB, rg(maskRegs[s]), rg(d))
+		c.op2(x86.APSHUFB, c.a.constV128(masks[s][0], masks[s][1]), rg(d))
 		if res < 0 {
 			res = d
 		} else {

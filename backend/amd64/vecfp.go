@@ -210,28 +210,21 @@ func (c *compiler) loadPacked(a ir.Value, lanes ir.FPLanes, x int16) {
 	c.loadX(a, x)
 }
 
-// broadcast sets XMM x to the constant k (of the FP size) in every lane,
-// through RAX.
-func (c *compiler) broadcast(size int64, k int64, x int16) {
-	if size == 3 {
-		c.op2(x86.AMOVQ, imm(k), rg(rAX))
-		c.op2(x86.AMOVQ, rg(rAX), rg(x))
-		c.op2(x86.APUNPCKLQDQ, rg(x), rg(x))
-		return
+// splat is the pool operand of k (of the FP size) in every lane.
+func (c *compiler) splat(size int64, k uint64) obj.Addr {
+	if size == 2 {
+		k = k&0xffffffff | k<<32
 	}
-	c.op2(x86.AMOVL, imm(k), rg(rAX))
-	c.op2(x86.AMOVL, rg(rAX), rg(x))
-	c.op3(x86.APSHUFD, imm(0), rg(x), rg(x))
+	return c.a.constV128(k, k)
 }
 
 // anyMinNormal ORs into XMM acc an all-ones lane for every lane of res
-// whose magnitude is MinNormal of the FP size. Clobbers X5, X6 and RAX.
+// whose magnitude is MinNormal of the FP size. Clobbers X5.
 func (c *compiler) anyMinNormal(size int64, res, acc int16) {
-	const rX5, rX6 = x86.REG_X5, x86.REG_X6
+	const rX5 = x86.REG_X5
 	c.op2(x86.AMOVOU, rg(res), rg(rX5))
 	c.op2(fpAs(size, x86.APSLLL, x86.APSLLQ), imm(1), rg(rX5)) // drop the sign
-	c.broadcast(size, minNormalShifted(size), rX6)
-	c.op2(fpAs(size, x86.APCMPEQL, x86.APCMPEQQ), rg(rX6), rg(rX5))
+	c.op2(fpAs(size, x86.APCMPEQL, x86.APCMPEQQ), c.splat(size, uint64(minNormalShifted(size))), rg(rX5))
 	c.op2(x86.APOR, rg(rX5), rg(acc))
 }
 
@@ -270,10 +263,7 @@ func (c *compiler) packedArith(v ir.Value, in *ir.Inst, lanes ir.FPLanes) {
 		if in.Op == ir.OpFDiv && lanes == ir.FPVec64 {
 			// The zero upper lanes would divide 0 by 0 and raise Invalid:
 			// divide by 1.0 there instead.
-			c.op2(x86.AMOVQ, imm(0x3f8000003f800000), rg(rAX))
-			c.op2(x86.AMOVQ, rg(rAX), rg(rX4))
-			c.op2(x86.APSLLO, imm(8), rg(rX4))
-			c.op2(x86.APOR, rg(rX4), rg(rX1))
+			c.op2(x86.APOR, c.a.constV128(0, 0x3f8000003f800000), rg(rX1))
 		}
 		c.op2(x86.AMOVOU, rg(rX0), rg(rX3))
 		c.op2(as, rg(rX1), rg(rX3))
@@ -315,10 +305,9 @@ func (c *compiler) fpCompareMask(v ir.Value, in *ir.Inst) {
 		c.loadPacked(in.Args[1], lanes, rX1)
 	}
 	if in.Op == ir.OpFAcGe || in.Op == ir.OpFAcGt {
-		c.ones(rX2)
-		c.op2(fpAs(size, x86.APSRLL, x86.APSRLQ), imm(1), rg(rX2))
-		c.op2(x86.APAND, rg(rX2), rg(rX0))
-		c.op2(x86.APAND, rg(rX2), rg(rX1))
+		abs := c.splat(size, 1<<(8<<size-1)-1)
+		c.op2(x86.APAND, abs, rg(rX0))
+		c.op2(x86.APAND, abs, rg(rX1))
 	}
 	cmp := fpAs(size, x86.ACMPPS, x86.ACMPPD)
 	if lanes == ir.FPScalar {
