@@ -23,9 +23,11 @@ CFLAGS  := -O2 -static -pthread -Wall -Wextra -Werror -std=gnu11
 
 # The translator is a static binary linked far above where arm64 static
 # binaries load (0x400000) so guest and host code never collide; the heap
-# base is fixed so a re-executed ferry can restore guest mappings.
+# base is fixed so a re-executed ferry can restore guest mappings. Its entry
+# point grows the descriptor table before the Go runtime starts threads
+# (syscalls/hostfd/floor).
 FERRY_ENV     := CGO_ENABLED=0 GOEXPERIMENT=norandomizedheapbase64
-FERRY_LDFLAGS := -T=0x7e0000001000
+FERRY_LDFLAGS := -T=0x7e0000001000 -E=ferry_entry
 
 # Guest C programs: one .c file each in testdata/c. The ones listed in
 # NATIVE_PROGS are portable (no arch-specific output) and are also built for

@@ -7,6 +7,7 @@ package main
 // match qemu's too — that checks the tests themselves.
 
 import (
+	"fmt"
 	"os"
 	"testing"
 )
@@ -23,6 +24,9 @@ type guestCase struct {
 	native       bool
 	// scratch appends a fresh empty directory to args for each run.
 	scratch bool
+	// nofile, if set, is RLIMIT_NOFILE (soft and hard) the program starts
+	// with, under every runner (through prlimit(1)).
+	nofile int
 	// want, if set, is the expected stdout (exit 0, no stderr) of a
 	// self-checking program where neither oracle can run or be right:
 	// arm64-only code that qemu-aarch64 gets wrong.
@@ -116,6 +120,10 @@ var guestCases = []guestCase{
 	// Descriptors and RLIMIT_NOFILE: ferry's own are not the guest's
 	// (qemu: no execve of arm64 programs).
 	{name: "fdlimit", prog: "fdlimit", nativeOracle: true},
+	// Started under a hard limit below 1024, where ferry cannot put its
+	// own descriptors at 1024 and up: the program's files still get the
+	// lowest numbers.
+	{name: "fdlimit-hard100", prog: "fdlimit", args: []string{"hard"}, nativeOracle: true, nofile: 100},
 	// Buffers outside guest memory, ferry's own included: EFAULT, and a
 	// buffer running into unmapped memory is used up to there (qemu
 	// checks the whole range first and fails it with EFAULT).
@@ -148,17 +156,28 @@ func testGuestCase(t *testing.T, c guestCase) {
 		return inv
 	}
 
+	limited := func(r runner) runner {
+		if c.nofile == 0 {
+			return r
+		}
+		return runner{name: r.name, command: func(inv invocation) (string, []string) {
+			path, args := r.command(inv)
+			const prlimit = "/usr/bin/prlimit"
+			return prlimit, append([]string{prlimit, fmt.Sprintf("--nofile=%d:%d", c.nofile, c.nofile), "--", path}, args[1:]...)
+		}}
+	}
+
 	var want result
 	if c.want != "" {
 		want = result{stdout: []byte(c.want), status: "exit 0"}
 	} else if c.nativeOracle {
-		want = run(t, nativeRunner(nativePath(t, c.prog)), invocationFor(t))
+		want = run(t, limited(nativeRunner(nativePath(t, c.prog))), invocationFor(t))
 	} else {
 		needQEMU(t)
-		want = run(t, qemuRunner, invocationFor(t))
+		want = run(t, limited(qemuRunner), invocationFor(t))
 		if c.native {
 			t.Run("native", func(t *testing.T) {
-				got := run(t, nativeRunner(nativePath(t, c.prog)), invocationFor(t))
+				got := run(t, limited(nativeRunner(nativePath(t, c.prog))), invocationFor(t))
 				compare(t, "amd64 build vs qemu oracle", want, got, true)
 			})
 		}
@@ -170,7 +189,7 @@ func testGuestCase(t *testing.T, c guestCase) {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
 			needFerry(t)
-			got := run(t, ferryRunner(engine), invocationFor(t))
+			got := run(t, limited(ferryRunner(engine)), invocationFor(t))
 			compare(t, "ferry -engine="+engine, want, got, true)
 		})
 	}

@@ -70,9 +70,10 @@ func runTests(m *testing.M) int {
 }
 
 // buildFerry builds the translator exactly as the Makefile does: static,
-// linked above the guest's address range, with a fixed heap base.
+// linked above the guest's address range, with a fixed heap base and the
+// entry point that prepares the descriptor table (syscalls/hostfd/floor).
 func buildFerry(out string) error {
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-T=0x7e0000001000", "-o", out, "./cmd/ferry")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-T=0x7e0000001000 -E=ferry_entry", "-o", out, "./cmd/ferry")
 	cmd.Dir = repoRoot
 	// `go test` puts its own GOROOT/bin first in PATH: the same toolchain.
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOEXPERIMENT=norandomizedheapbase64")

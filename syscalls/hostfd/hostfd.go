@@ -94,10 +94,12 @@ func OwnedIn(first, last uint64, f func(fd int)) {
 
 // Keep makes fd (one ferry has just created) one of ferry's own: moved to
 // Base or above with FD_CLOEXEC, and recorded. It returns the descriptor
-// to use; where no number at Base or above is allowed (a hard limit below
-// it) fd stays where it is, close-on-exec.
+// to use. Under a hard limit below Base it goes as high as the limit
+// allows: to 256, else to the floor's Top, where the runtime's own
+// descriptors are, out of the way of the low numbers a guest's files take;
+// only where none of these is allowed does fd stay where it is.
 func Keep(fd int) int {
-	for _, base := range []int{Base, 256} {
+	for _, base := range []int{Base, 256, floor.Top()} {
 		if nfd, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, base); err == nil {
 			unix.Close(fd)
 			mark(nfd, true)

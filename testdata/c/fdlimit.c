@@ -94,6 +94,15 @@ int main(int argc, char **argv)
 		fillup("exec");
 		return 0;
 	}
+	if (argc > 1 && strcmp(argv[1], "hard") == 0) {
+		getrlimit(RLIMIT_NOFILE, &rl);
+		printf("hard: limits %llu/%llu\n", (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max);
+		int fd = open("/dev/null", O_RDONLY);
+		result("hard: first open", fd);
+		listfds("hard");
+		close(fd);
+		return 0;
+	}
 	// Nothing but 0, 1 and 2 is open (the test harness passes only those).
 	int fd = open("/dev/null", O_RDONLY);
 	result("first open", fd);
@@ -142,6 +151,18 @@ int main(int argc, char **argv)
 	}
 	waitpid(pid, &st, 0);
 	printf("exec: child exited %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	// A program started under a hard limit below 1024 (where ferry keeps
+	// its own descriptors when it can) still gets the lowest numbers.
+	pid = fork();
+	if (pid == 0) {
+		struct rlimit low = {100, 100};
+		result("setrlimit 100/100", setrlimit(RLIMIT_NOFILE, &low));
+		execl("/proc/self/exe", argv[0], "hard", (char *)NULL);
+		printf("execl: %s\n", strerror(errno));
+		_exit(1);
+	}
+	waitpid(pid, &st, 0);
+	printf("hard: child exited %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 
 	// Close everything above stderr, then take the numbers a shell's
 	// redirections take; the process carries on (timers, polls, sleeps).

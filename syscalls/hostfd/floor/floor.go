@@ -34,6 +34,13 @@ const headroom = 32
 type Limit struct{ Cur, Max uint64 }
 
 var (
+	// Written by ferry_entry (floor_amd64.s) before the runtime starts:
+	// RLIMIT_NOFILE as inherited, whether it could be read, and the
+	// limit it raised the soft limit to.
+	entryLimit  Limit
+	entryRan    bool
+	entryRaised Limit
+
 	inherited    Limit
 	inheritedOK  bool
 	placeholders [Base / 64]uint64 // bit n: descriptor n is a placeholder
@@ -57,7 +64,10 @@ const (
 func rawSyscall(nr, a1, a2, a3 uintptr) int
 
 func init() {
-	if rawSyscall(sysGetrlimit, rlimitNofile, uintptr(unsafe.Pointer(&inherited)), 0) == 0 {
+	switch {
+	case entryRan: // the soft limit may be raised already
+		inherited, inheritedOK = entryLimit, true
+	case rawSyscall(sysGetrlimit, rlimitNofile, uintptr(unsafe.Pointer(&inherited)), 0) == 0:
 		inheritedOK = true
 	}
 	top = Base
