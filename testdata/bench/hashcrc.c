@@ -1,7 +1,7 @@
 /* hashcrc.c — table-driven hashing: CRC-32 byte-at-a-time and sliced by 8
  * (eight 1 KiB tables), CRC-64/XZ, FNV-1a and a 64-bit multiplicative
  * hash, then an open-addressing hash table (linear probing) counting the
- * distinct 4-byte words of the data, over MIB MiB (argv[1]) of generated
+ * distinct 4-byte words of the data, over KIB KiB (argv[1]) of generated
  * bytes. Lookups in small tables, shifts, xors and multiplies: what zlib,
  * compilers' symbol tables and build tools' content hashing do. */
 #include <stdint.h>
@@ -85,12 +85,12 @@ static uint64_t mulhash(uint64_t x)
 
 int main(int argc, char **argv)
 {
-	int mib = argc > 1 ? atoi(argv[1]) : 1;
-	if (mib < 1 || mib > 1024) {
-		fprintf(stderr, "usage: hashcrc [MIB]\n");
+	long kib = argc > 1 ? atol(argv[1]) : 1024;
+	if (kib < 1 || kib > 1 << 20) {
+		fprintf(stderr, "usage: hashcrc [KIB]\n");
 		return 2;
 	}
-	size_t len = (size_t)mib << 20;
+	size_t len = (size_t)kib << 10;
 	unsigned char *data = malloc(len);
 	/* Text-like bytes drawn from 16 values. */
 	uint64_t x = 0x243f6a8885a308d3ull;

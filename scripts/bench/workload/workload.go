@@ -102,7 +102,7 @@ var All = []Workload{
 	program("ptrchase", "ptrchase", "malloc'd linked list and tree, qsort with a comparison callback",
 		[3][]string{{"2000", "1"}, {"5000", "3"}, {"50000", "3"}}),
 	program("hashcrc", "hashcrc", "table-driven CRC-32 (bytewise, slice-by-8), CRC-64, FNV, hash table",
-		[3][]string{{"1"}, {"2"}, {"16"}}),
+		[3][]string{{"64"}, {"2048"}, {"16384"}}),
 	program("tokenizer", "tokenizer", "JSON-like tokenizer: byte switch, unescaping, strtod",
 		[3][]string{{"64", "1"}, {"1024", "3"}, {"4096", "8"}}),
 	program("sha-sieve-crc", "bench", "bench.c: SHA-256, sieve of Eratosthenes, CRC-32",
@@ -121,7 +121,7 @@ var All = []Workload{
 		return append([]string{"sha256sum"}, slices.Repeat([]string{data}, perSize(s, 1, 1, 2))...)
 	}),
 	applet("awk", "busybox awk: arithmetic, string and associative-array loops", func(in string, s Size) []string {
-		return []string{"awk", "-v", "n=" + strconv.Itoa(perSize(s, 2000, 12000, 120000)), awkLoops}
+		return []string{"awk", "-v", "n=" + strconv.Itoa(perSize(s, 500, 12000, 120000)), awkLoops}
 	}),
 	applet("sh-loop", "busybox sh: arithmetic, test and case in a while loop", func(in string, s Size) []string {
 		return []string{"sh", "-c", shLoop, "sh", strconv.Itoa(perSize(s, 500, 4000, 40000))}
