@@ -5,7 +5,8 @@
 #   make deps     install toolchains, oracles and the arm64 busybox (idempotent)
 #   make testdata build the guest test programs into .cache/testdata
 #   make test     everything CI checks
-#   make bench    time the CPU-bound guest under ferry, qemu and natively
+#   make bench    time the benchmark workloads natively, under qemu and ferry;
+#                 writes docs/PERFORMANCE.md (make bench-quick: a quick look)
 #   make gostd-test  Go standard-library tests for arm64 under ferry
 #   make busybox-test  busybox's own testsuite, native amd64 vs arm64 under ferry
 #   make rootfs-test   a Debian arm64 root file system built and used through
@@ -57,10 +58,20 @@ DYN_CFLAGS  := -O2 -Wall -Wextra -Werror
 DYN_PROGS   := dyn_hello dyn_cxx dyn_dlopen dyn_preload dyn_plugin.so dyn_preload_lib.so
 DYN_BINS    := $(addprefix $(TD)/arm64dyn/,$(DYN_PROGS)) $(addprefix $(TD)/amd64dyn/,$(DYN_PROGS))
 
+# Benchmark programs (make bench; TestBenchWorkloads runs them tiny):
+# testdata/bench/*.c and testdata/c/bench.c, each built for arm64 and amd64
+# with the same GCC flags, so the native build is both the baseline and the
+# oracle; testdata/bench/*/ are Go programs, built for both likewise.
+BENCH        := $(CACHE)/bench
+BENCH_CFLAGS := -O2 -static -Wall -Wextra -Werror -std=gnu11
+BENCH_C      := $(basename $(notdir $(wildcard testdata/bench/*.c))) bench
+BENCH_GO     := $(notdir $(patsubst %/,%,$(wildcard testdata/bench/*/)))
+BENCH_BINS   := $(addprefix $(BENCH)/arm64/,$(BENCH_C)) $(addprefix $(BENCH)/amd64/,$(BENCH_C))
+
 ARM64_BINS  := $(addprefix $(TD)/arm64/,$(C_PROGS) $(ASM_PROGS))
 NATIVE_BINS := $(addprefix $(TD)/amd64/,$(NATIVE_PROGS))
 
-.PHONY: all bin/ferry deps testdata gotestdata test vet fmtcheck gotest bench demo clean gostd-test busybox-test rootfs-test docker-test
+.PHONY: all bin/ferry deps testdata gotestdata benchdata benchgo test vet fmtcheck gotest bench bench-quick demo clean gostd-test busybox-test rootfs-test docker-test
 
 all: bin/ferry
 
@@ -74,7 +85,26 @@ demo: bin/ferry
 deps:
 	bash scripts/deps.sh
 
-testdata: $(ARM64_BINS) $(NATIVE_BINS) $(DYN_BINS) gotestdata
+testdata: $(ARM64_BINS) $(NATIVE_BINS) $(DYN_BINS) gotestdata benchdata
+
+benchdata: $(BENCH_BINS) benchgo
+
+benchgo: | $(BENCH)/arm64 $(BENCH)/amd64
+	@for p in $(BENCH_GO); do \
+		GOARCH=arm64 CGO_ENABLED=0 $(GO) build -trimpath -o $(BENCH)/arm64/$$p ./testdata/bench/$$p && \
+		GOARCH=amd64 CGO_ENABLED=0 $(GO) build -trimpath -o $(BENCH)/amd64/$$p ./testdata/bench/$$p || exit 1; \
+	done
+
+$(BENCH)/arm64/%: testdata/bench/%.c | $(BENCH)/arm64
+	$(CROSS) $(BENCH_CFLAGS) -o $@ $< -lm
+$(BENCH)/amd64/%: testdata/bench/%.c | $(BENCH)/amd64
+	$(HOSTCC) $(BENCH_CFLAGS) -o $@ $< -lm
+$(BENCH)/arm64/bench: testdata/c/bench.c | $(BENCH)/arm64
+	$(CROSS) $(BENCH_CFLAGS) -o $@ $< -lm
+$(BENCH)/amd64/bench: testdata/c/bench.c | $(BENCH)/amd64
+	$(HOSTCC) $(BENCH_CFLAGS) -o $@ $< -lm
+$(BENCH)/arm64 $(BENCH)/amd64:
+	mkdir -p $@
 
 gotestdata: | $(TD)/arm64 $(TD)/amd64
 	@for p in $(GO_PROGS); do \
@@ -144,8 +174,17 @@ test: deps
 gostd-test: bin/ferry
 	bash scripts/gostd-test.sh
 
-bench: bin/ferry testdata
-	$(GO) run ./scripts/bench
+# Every workload of scripts/bench/workload natively, under qemu-aarch64 and
+# under ferry; medians, ratios and ferry's interpreter fallbacks, written
+# into docs/PERFORMANCE.md (about 10 minutes on 2 shared cores). bench-quick:
+# smaller sizes, one run, printed only.
+bench: deps
+	$(MAKE) bin/ferry benchdata
+	$(GO) run ./scripts/bench -write docs/PERFORMANCE.md
+
+bench-quick: deps
+	$(MAKE) bin/ferry benchdata
+	$(GO) run ./scripts/bench -quick
 
 # Not part of `test`: 10 to 13 minutes on 2 shared cores (bc and the sha*sum tests
 # are CPU-bound and dominate under ferry). See scripts/busybox-test.sh.
@@ -167,4 +206,4 @@ docker-test: bin/ferry
 	ROOTFS_DOCKER=only bash scripts/rootfs-test.sh
 
 clean:
-	rm -rf bin $(TD)
+	rm -rf bin $(TD) $(BENCH)
