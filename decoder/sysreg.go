@@ -5,20 +5,20 @@ import "fmt"
 // System register encodings: op0<<14 | op1<<11 | CRn<<7 | CRm<<3 | op2, the
 // 16-bit field of MRS/MSR (and of SYS with op0 = 1).
 const (
-	SysRegNZCV       uint16 = 3<<14 | 3<<11 | 4<<7 | 2<<3 | 0
-	SysRegFPCR       uint16 = 3<<14 | 3<<11 | 4<<7 | 4<<3 | 0
-	SysRegFPSR       uint16 = 3<<14 | 3<<11 | 4<<7 | 4<<3 | 1
-	SysRegTPIDR      uint16 = 3<<14 | 3<<11 | 13<<7 | 0<<3 | 2
-	SysRegTPIDRRO    uint16 = 3<<14 | 3<<11 | 13<<7 | 0<<3 | 3
-	SysRegCTR        uint16 = 3<<14 | 3<<11 | 0<<7 | 0<<3 | 1
-	SysRegDCZID      uint16 = 3<<14 | 3<<11 | 0<<7 | 0<<3 | 7
-	SysRegCNTFRQ     uint16 = 3<<14 | 3<<11 | 14<<7 | 0<<3 | 0
-	SysRegCNTVCT     uint16 = 3<<14 | 3<<11 | 14<<7 | 0<<3 | 2
-	SysRegMIDR       uint16 = 3<<14 | 0<<11 | 0<<7 | 0<<3 | 0
-	SysRegMPIDR      uint16 = 3<<14 | 0<<11 | 0<<7 | 0<<3 | 5
-	SysRegREVIDR     uint16 = 3<<14 | 0<<11 | 0<<7 | 0<<3 | 6
-	SysRegDIT        uint16 = 3<<14 | 3<<11 | 4<<7 | 2<<3 | 5
-	SysRegSSBS       uint16 = 3<<14 | 3<<11 | 4<<7 | 2<<3 | 6
+	SysRegNZCV    uint16 = 3<<14 | 3<<11 | 4<<7 | 2<<3 | 0
+	SysRegFPCR    uint16 = 3<<14 | 3<<11 | 4<<7 | 4<<3 | 0
+	SysRegFPSR    uint16 = 3<<14 | 3<<11 | 4<<7 | 4<<3 | 1
+	SysRegTPIDR   uint16 = 3<<14 | 3<<11 | 13<<7 | 0<<3 | 2
+	SysRegTPIDRRO uint16 = 3<<14 | 3<<11 | 13<<7 | 0<<3 | 3
+	SysRegCTR     uint16 = 3<<14 | 3<<11 | 0<<7 | 0<<3 | 1
+	SysRegDCZID   uint16 = 3<<14 | 3<<11 | 0<<7 | 0<<3 | 7
+	SysRegCNTFRQ  uint16 = 3<<14 | 3<<11 | 14<<7 | 0<<3 | 0
+	SysRegCNTVCT  uint16 = 3<<14 | 3<<11 | 14<<7 | 0<<3 | 2
+	SysRegMIDR    uint16 = 3<<14 | 0<<11 | 0<<7 | 0<<3 | 0
+	SysRegMPIDR   uint16 = 3<<14 | 0<<11 | 0<<7 | 0<<3 | 5
+	SysRegREVIDR  uint16 = 3<<14 | 0<<11 | 0<<7 | 0<<3 | 6
+	SysRegDIT     uint16 = 3<<14 | 3<<11 | 4<<7 | 2<<3 | 5
+	SysRegSSBS    uint16 = 3<<14 | 3<<11 | 4<<7 | 2<<3 | 6
 
 	// The identification registers Linux emulates for EL0 (op0 = 3,
 	// op1 = 0, CRn = 0): see IsCPUIDReg.
@@ -52,7 +52,7 @@ var sysRegNames = map[uint16]string{
 	SysRegIDAA64DFR0: "id_aa64dfr0_el1", SysRegIDAA64ISAR0: "id_aa64isar0_el1", SysRegIDAA64ISAR1: "id_aa64isar1_el1",
 	SysRegIDAA64ISAR2: "id_aa64isar2_el1", SysRegIDAA64MMFR0: "id_aa64mmfr0_el1", SysRegIDAA64MMFR1: "id_aa64mmfr1_el1",
 	SysRegIDAA64MMFR2: "id_aa64mmfr2_el1",
-	SysOpDCZVA: "dc zva", SysOpICIVAU: "ic ivau", SysOpDCCVAC: "dc cvac", SysOpDCCVAU: "dc cvau",
+	SysOpDCZVA:        "dc zva", SysOpICIVAU: "ic ivau", SysOpDCCVAC: "dc cvac", SysOpDCCVAU: "dc cvau",
 	SysOpDCCVAP: "dc cvap", SysOpDCCVADP: "dc cvadp", SysOpDCCIVAC: "dc civac",
 }
 

@@ -145,4 +145,3 @@ type IDRegisters struct {
 // TGRAN64_2 = TGRAN16_2 = 1, TGRAN4 = TGRAN64 = 0xf, TGRAN16 = 0) are the
 // safe values the kernel shows in its hidden fields; all else is zero.
 var BaseIDRegisters = IDRegisters{PFR0: 0x11, DFR0: 0x6, MMFR0: 0x0000_0111_ff00_0000}
-

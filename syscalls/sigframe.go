@@ -302,4 +302,3 @@ func restorePstate(pstate uint64) (nzcv, extra uint64) {
 	}
 	return nzcv, pstate & (ir.PSTATEDIT | ir.PSTATESSBS)
 }
-
