@@ -278,6 +278,14 @@ func TestCPUOption(t *testing.T) {
 			t.Errorf("-cpu %q %s: exit %d, stdout %q, stderr %q; want %q", c.cpu, c.env, status, stdout, stderr, want)
 		}
 	}
+	// The ID registers follow the model's HWCAPs (HWCAP_CPUID).
+	sys := guestPath(t, "isa_sys")
+	for _, model := range []string{"cortex-a53", "neoverse-n1", "neoverse-v1"} {
+		status, stdout, stderr := ferryErr(t, "", nil, "-cpu", model, sys, "kernel")
+		if status != 0 || !strings.Contains(stdout, "cpuid          disagreements with AT_HWCAP 0\n") {
+			t.Errorf("-cpu %s: ID registers: exit %d, stdout %q, stderr %q", model, status, stdout, stderr)
+		}
+	}
 	for _, prog := range []string{"gochan", "gogc"} {
 		want := run(t, nativeRunner(nativePath(t, prog)), invocation{argv: []string{prog}})
 		for _, engine := range engines {
