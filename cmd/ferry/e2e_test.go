@@ -113,6 +113,8 @@ var guestCases = []guestCase{
 	{name: "gonet", prog: "gonet", native: true},
 	{name: "gorecover", prog: "gorecover", native: true},
 	{name: "gogc", prog: "gogc", native: true},
+	// Go's crypto and hash assembly, chosen from AT_HWCAP.
+	{name: "gocrypto", prog: "gocrypto", native: true},
 	// /proc/self as a program sees it: the native kernel is the oracle.
 	{name: "procself", prog: "procself", args: []string{"portable", "x"}, nativeOracle: true},
 	// Processes. qemu-user serves vfork as a plain fork and cannot report
