@@ -145,6 +145,11 @@ $(TD)/arm64/thr_lockfree_lse: ARM64_CFLAGS = -march=armv8.1-a
 $(TD)/amd64/thr_lockfree $(TD)/amd64/thr_lockfree_lse: AMD64_CFLAGS = -mcx16
 $(TD)/arm64/thr_lockfree_lse $(TD)/amd64/thr_lockfree_lse: testdata/c/thr_lockfree.c
 
+# The ISA extension programs are compiled for the features they exercise.
+$(TD)/arm64/isa_hash: ARM64_CFLAGS = -march=armv8.2-a+crypto+sha3+sm4
+$(TD)/arm64/isa_simd: ARM64_CFLAGS = -march=armv8.6-a
+$(TD)/arm64/isa_sys: ARM64_CFLAGS = -march=armv8.5-a+ssbs
+
 vet:
 	$(GO) vet ./...
 

@@ -273,13 +273,20 @@ func decodeSystem(w uint32) (Inst, bool) {
 				in.Op = DMB
 			case 6:
 				in.Op = ISB
+			case 7: // SB (FEAT_SB); CRm != 0 is CONSTRAINED UNPREDICTABLE
+				if crm != 0 {
+					return in, false
+				}
+				in.Op = SB
 			default:
-				return in, false // SB, DSB nXS, TME: not provided
+				return in, false // DSB nXS, TME: not provided
 			}
 			return in, true
+		case crn == 4: // MSR (immediate) to a PSTATE field
+			return decodePSTATEImm(op1, crm, op2)
 		}
-		// MSR (immediate) to PSTATE fields, CFINV/XAFLAG/AXFLAG, WFET/WFIT:
-		// not available (UNDEFINED at EL0 or feature not provided).
+		// WFET/WFIT and the other system instructions with op0 = 0: not
+		// provided.
 		return in, false
 	case 1: // SYS, SYSL
 		if l {
@@ -307,6 +314,27 @@ func decodeSystem(w uint32) (Inst, bool) {
 	}
 	in.Op = MSR
 	return in, msrAllowed(enc)
+}
+
+// decodePSTATEImm decodes the PSTATE writes with op0 = 0, CRn = 4 that EL0
+// may execute: the flag-format instructions (FEAT_FlagM, FEAT_FlagM2),
+// whose CRm must be zero, and MSR SSBS/DIT, #imm (CRm<0> is the value).
+// PAN, UAO, SPSel and DAIFSet/DAIFClr (SCTLR_EL1.UMA is 0 under Linux) are
+// UNDEFINED at EL0; TCO, SVCR and the others belong to features not
+// provided.
+func decodePSTATEImm(op1, crm, op2 uint32) (Inst, bool) {
+	var in Inst
+	switch {
+	case op1 == 0 && op2 <= 2 && crm == 0:
+		in.Op = [3]Op{CFINV, XAFLAG, AXFLAG}[op2]
+	case op1 == 3 && op2 == 1:
+		in.Op, in.Imm, in.Imm2 = MSR_PSTATE, int64(SysRegSSBS), int64(crm&1)
+	case op1 == 3 && op2 == 2:
+		in.Op, in.Imm, in.Imm2 = MSR_PSTATE, int64(SysRegDIT), int64(crm&1)
+	default:
+		return in, false
+	}
+	return in, true
 }
 
 func decodeDPReg(w uint32) (Inst, bool) {
@@ -344,12 +372,23 @@ func decodeDPReg(w uint32) (Inst, bool) {
 		}
 	}
 	switch bits(w, 21, 4) {
-	case 0: // add/subtract with carry
-		if bits(w, 10, 6) != 0 {
-			return in, false // RMIF, SETF (FEAT_FlagM): not provided
+	case 0: // add/subtract with carry; rotate right into flags; evaluate into flags
+		switch {
+		case bits(w, 10, 6) == 0:
+			in.Op = [4]Op{ADC, ADCS, SBC, SBCS}[bits(w, 29, 2)]
+			return in, true
+		case w&0xFFE07C10 == 0xBA000400: // RMIF Xn, #imm6, #mask (FEAT_FlagM)
+			in.Op, in.Rd, in.Rm = RMIF, 0, 0
+			in.Imm, in.Imm2 = int64(bits(w, 15, 6)), int64(bits(w, 0, 4))
+			return in, true
+		case w&0xFFFFBC1F == 0x3A00080D: // SETF8, SETF16 Wn (FEAT_FlagM)
+			in.Op, in.Rd, in.Rm = SETF8, 0, 0
+			if bit(w, 14) {
+				in.Op = SETF16
+			}
+			return in, true
 		}
-		in.Op = [4]Op{ADC, ADCS, SBC, SBCS}[bits(w, 29, 2)]
-		return in, true
+		return in, false
 	case 2: // conditional compare
 		if !bit(w, 29) || bit(w, 10) || bit(w, 4) {
 			return in, false

@@ -78,9 +78,19 @@ var newerThanArm64asm = map[Op]bool{
 	LDADD: true, LDCLR: true, LDEOR: true, LDSET: true, LDSMAX: true, LDSMIN: true,
 	LDUMAX: true, LDUMIN: true, SWP: true, CAS: true, CASP: true, // FEAT_LSE
 	LDAPR:       true, // FEAT_LRCPC
+	LDAPUR:      true, // FEAT_LRCPC2
+	STLUR:       true,
 	LDLAR:       true, // FEAT_LOR
 	STLLR:       true,
 	CACHE_MAINT: true, // IC IVAU, DC CVAP, DC CVADP
+	SB:          true, // FEAT_SB
+	MSR_PSTATE:  true, // FEAT_SSBS, FEAT_DIT
+	CFINV:       true, // FEAT_FlagM
+	RMIF:        true,
+	SETF8:       true,
+	SETF16:      true,
+	XAFLAG:      true, // FEAT_FlagM2
+	AXFLAG:      true,
 }
 
 var (

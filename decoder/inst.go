@@ -160,6 +160,9 @@ func (in Inst) mnemonic() string {
 			s += "l"
 		}
 	}
+	if in.Op == MSR_PSTATE {
+		s = "msr"
+	}
 	if in.Op.IsMemory() && !in.FP && in.Op != PRFM && in.Op != PRFM_reg && in.Op != PRFM_lit && in.Op != CASP {
 		switch {
 		case in.Signed && in.Size == 2:
@@ -296,8 +299,16 @@ func (in Inst) operands() []string {
 		return []string{imm(int64(in.Rt)), rel(in.Imm)}
 	case LDP_off, LDP_pre, LDP_post, STP_off, STP_pre, STP_post, LDNP, STNP:
 		return []string{t(in.Rt), t(in.Rt2), mem()}
-	case LDXR, LDAXR, LDAR, LDLAR, LDAPR:
+	case LDXR, LDAXR, LDAR, LDLAR, LDAPR, LDAPUR, STLUR:
 		return []string{t(in.Rt), mem()}
+	case SB, CFINV, XAFLAG, AXFLAG:
+		return nil
+	case MSR_PSTATE:
+		return []string{SysRegName(uint16(in.Imm)), imm(in.Imm2)}
+	case RMIF:
+		return []string{x64(in.Rn), imm(in.Imm), imm(in.Imm2)}
+	case SETF8, SETF16:
+		return []string{regName(in.Rn, false)}
 	case STLR, STLLR:
 		return []string{t(in.Rt), mem()}
 	case STXR, STLXR:

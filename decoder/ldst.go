@@ -13,10 +13,36 @@ func decodeLoadStore(w uint32) (Inst, bool) {
 		return decodePair(w)
 	case w&0x3A000000 == 0x38000000:
 		return decodeSingle(w)
+	case w&0x3F200C00 == 0x19000000:
+		return decodeRCpcUnscaled(w)
 	}
-	// Memory tagging, RCpc unscaled forms (LDAPUR/STLUR), memory copy/set
-	// (FEAT_MOPS): not provided.
+	// Memory tagging, memory copy/set (FEAT_MOPS): not provided.
 	return Inst{}, false
+}
+
+// decodeRCpcUnscaled decodes LDAPUR* and STLUR* (FEAT_LRCPC2): the
+// unscaled-offset loads and stores with load-acquire RCpc and
+// store-release ordering (bits 29:24 = 011001, 21 = 0, 11:10 = 00).
+func decodeRCpcUnscaled(w uint32) (Inst, bool) {
+	size, opc := uint8(bits(w, 30, 2)), bits(w, 22, 2)
+	in := Inst{Size: size, Rn: gprSP(w, 5), Rt: gpr(w, 0), Imm: sext(bits(w, 12, 9), 9)}
+	switch opc {
+	case 0:
+		in.Op, in.SF, in.Release = STLUR, size == 3, true
+	case 1:
+		in.Op, in.SF, in.Acquire = LDAPUR, size == 3, true
+	case 2: // LDAPURSB/H/W Xt
+		if size == 3 {
+			return in, false
+		}
+		in.Op, in.SF, in.Signed, in.Acquire = LDAPUR, true, true, true
+	case 3: // LDAPURSB/H Wt
+		if size >= 2 {
+			return in, false
+		}
+		in.Op, in.Signed, in.Acquire = LDAPUR, true, true
+	}
+	return in, true
 }
 
 // decodeExclusive covers load/store exclusive, load-acquire/store-release

@@ -122,6 +122,16 @@ const (
 	MSR
 	DC_ZVA      // DC ZVA, Xt: zero the 64-byte block holding Xt
 	CACHE_MAINT // DC CVAU/CVAC/CIVAC/CVAP/CVADP, IC IVAU: no effect here
+	SB          // speculation barrier (FEAT_SB)
+	// MSR_PSTATE: MSR SSBS/DIT, #imm. Imm = the field's MRS/MSR register
+	// encoding (SysRegSSBS, SysRegDIT), Imm2 = the new bit.
+	MSR_PSTATE
+	CFINV  // invert PSTATE.C (FEAT_FlagM)
+	XAFLAG // convert from external to Arm floating-point flag format (FEAT_FlagM2)
+	AXFLAG // convert from Arm to external floating-point flag format (FEAT_FlagM2)
+	RMIF   // RMIF Xn, #Imm, #Imm2: rotate Xn right by Imm, insert its low 4 bits into NZCV where Imm2 has ones (FEAT_FlagM)
+	SETF8  // N, Z, V from the low byte of Wn (FEAT_FlagM)
+	SETF16 // N, Z, V from the low halfword of Wn (FEAT_FlagM)
 
 	// Loads and stores.
 	LDR_uimm
@@ -161,6 +171,10 @@ const (
 	LDLAR
 	STLLR
 	LDAPR
+	// LDAPUR, STLUR (FEAT_LRCPC2): LDUR/STUR with LDAPR/STLR ordering;
+	// Imm = the unscaled offset, Signed for LDAPURS*.
+	LDAPUR
+	STLUR
 	LDADD
 	LDCLR
 	LDEOR
@@ -315,6 +329,14 @@ func init() {
 		MSR:         "MSR",
 		DC_ZVA:      "DC_ZVA",
 		CACHE_MAINT: "CACHE_MAINT",
+		SB:          "SB",
+		MSR_PSTATE:  "MSR_PSTATE",
+		CFINV:       "CFINV",
+		XAFLAG:      "XAFLAG",
+		AXFLAG:      "AXFLAG",
+		RMIF:        "RMIF",
+		SETF8:       "SETF8",
+		SETF16:      "SETF16",
 		LDR_uimm:    "LDR_uimm",
 		STR_uimm:    "STR_uimm",
 		LDUR:        "LDUR",
@@ -352,6 +374,8 @@ func init() {
 		LDLAR:       "LDLAR",
 		STLLR:       "STLLR",
 		LDAPR:       "LDAPR",
+		LDAPUR:      "LDAPUR",
+		STLUR:       "STLUR",
 		LDADD:       "LDADD",
 		LDCLR:       "LDCLR",
 		LDEOR:       "LDEOR",

@@ -35,6 +35,16 @@ func decodeSIMD(w uint32) (Inst, bool) {
 		return decodeStructLdSt(w)
 	}
 	switch {
+	case w&0xFF000000 == 0xCE000000:
+		return decodeCryptoCE(w)
+	case w&0xFF208C00 == 0x5E000000:
+		return decodeSHA3Reg(w)
+	case w&0xFF3E0C00 == 0x5E280800:
+		return decodeSHA2Reg(w)
+	case w&0x9F208400 == 0x0E008400:
+		return decodeThreeSameExtra(w)
+	case w&0xDF208400 == 0x5E008400:
+		return decodeScalarThreeSameExtra(w)
 	case w&0x9F200400 == 0x0E200400:
 		return decodeThreeSame(w)
 	case w&0x9F200C00 == 0x0E200000:
@@ -368,6 +378,7 @@ func decodeFPTwoMisc(w uint32, in Inst, scalar bool) (Inst, bool) {
 			0x58: FRINTA_v, 0x59: FRINTX_v, 0x5A: FCVTNU_v, 0x5B: FCVTMU_v, 0x5C: FCVTAU_v, 0x5D: UCVTF_v,
 			0x6C: FCMGEZ_v, 0x6D: FCMLEZ_v, 0x6F: FNEG_v, 0x79: FRINTI_v, 0x7A: FCVTPU_v, 0x7B: FCVTZU_v,
 			0x7D: FRSQRTE_v, 0x7F: FSQRT_v,
+			0x1E: FRINT32Z_v, 0x1F: FRINT64Z_v, 0x5E: FRINT32X_v, 0x5F: FRINT64X_v, // FEAT_FRINTTS
 		}[key]
 	}
 	return simdOp(in, op)
@@ -789,6 +800,9 @@ func decodeScalarThreeDiff(w uint32) (Inst, bool) {
 }
 
 func decodeByElem(w uint32, scalar bool) (Inst, bool) {
+	if in, handled, ok := decodeByElemExt(w, scalar); handled {
+		return in, ok
+	}
 	in := simdRegs(w)
 	u := bit(w, 29)
 	opc := bits(w, 12, 4)
@@ -843,7 +857,7 @@ func decodeByElem(w uint32, scalar bool) (Inst, bool) {
 	if scalar {
 		in.VecQ = false
 		if u {
-			return in, false // SQRDMLAH/SQRDMLSH: FEAT_RDM
+			return in, false
 		}
 		op := map[uint32]Op{0x3: SQDMLAL_selem, 0x7: SQDMLSL_selem, 0xB: SQDMULL_selem,
 			0xC: SQDMULH_selem, 0xD: SQRDMULH_selem}[opc]
@@ -924,6 +938,7 @@ func decodeFP1(w uint32) (Inst, bool) {
 	op := map[uint32]Op{
 		0x00: FMOV_reg, 0x01: FABS, 0x02: FNEG, 0x03: FSQRT,
 		0x08: FRINTN, 0x09: FRINTP, 0x0A: FRINTM, 0x0B: FRINTZ, 0x0C: FRINTA, 0x0E: FRINTX, 0x0F: FRINTI,
+		0x10: FRINT32Z, 0x11: FRINT32X, 0x12: FRINT64Z, 0x13: FRINT64X, // FEAT_FRINTTS
 	}[opc]
 	return simdOp(in, op)
 }
@@ -1031,6 +1046,9 @@ func decodeFPInt(w uint32) (Inst, bool) {
 			in.VecSize = 3
 		case ftype == 2 && in.SF && rmode == 1: // FMOV Xd, Vn.D[1] / Vn.D[1], Xd
 			in.VecSize, in.VecIndex = 3, 1
+		case ftype == 1 && !in.SF && rmode == 3 && opc == 6: // FJCVTZS Wd, Dn (FEAT_JSCVT)
+			in.VecSize, in.Rd = 3, gpr(w, 0)
+			return simdOp(in, FJCVTZS)
 		default:
 			return in, false // includes the FEAT_FP16 FMOV Hd forms
 		}

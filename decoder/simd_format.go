@@ -106,6 +106,44 @@ func simdText(in Inst) (string, []string) {
 		return m, []string{vreg(d, 1, true), vreg(n, 0, q), vreg(mm, 0, q)}
 	case AESE, AESD, AESMC, AESIMC:
 		return m, []string{vreg(d, 0, true), vreg(n, 0, true)}
+	case SHA1C, SHA1P, SHA1M:
+		return m, []string{sreg(d, 4), sreg(n, 2), vreg(mm, 2, true)}
+	case SHA256H, SHA256H2:
+		return m, []string{sreg(d, 4), sreg(n, 4), vreg(mm, 2, true)}
+	case SHA512H, SHA512H2:
+		return m, []string{sreg(d, 4), sreg(n, 4), vreg(mm, 3, true)}
+	case SHA1H:
+		return m, []string{sreg(d, 2), sreg(n, 2)}
+	case SHA1SU1, SHA256SU0, SHA512SU0, SM4E:
+		return m, []string{vreg(d, s, true), vreg(n, s, true)}
+	case EOR3, BCAX, SM3SS1:
+		return m, append(v3(), vreg(in.Ra, s, true))
+	case XAR:
+		return m, append(v3(), imm(in.Imm))
+	case SM3TT1A, SM3TT1B, SM3TT2A, SM3TT2B:
+		return m, []string{vreg(d, 2, true), vreg(n, 2, true), elem(mm, 2, in.VecIndex)}
+	case SQRDMLAH_s, SQRDMLSH_s:
+		return m, s3()
+	case SQRDMLAH_elem, SQRDMLSH_elem:
+		return m, []string{vreg(d, s, q), vreg(n, s, q), elem(mm, s, in.VecIndex)}
+	case SQRDMLAH_selem, SQRDMLSH_selem:
+		return m, []string{sreg(d, s), sreg(n, s), elem(mm, s, in.VecIndex)}
+	case SDOT_v, UDOT_v, USDOT_v, SMMLA, UMMLA, USMMLA:
+		return m, []string{vreg(d, 2, q), vreg(n, 0, q), vreg(mm, 0, q)}
+	case SDOT_elem, UDOT_elem, USDOT_elem, SUDOT_elem:
+		return m, []string{vreg(d, 2, q), vreg(n, 0, q), fmt.Sprintf("v%d.4b[%d]", mm, in.VecIndex)}
+	case FCMLA_v:
+		return m, append(v3(), imm(90*in.Imm))
+	case FCADD:
+		return m, append(v3(), imm(90*in.Imm))
+	case FCMLA_elem:
+		return m, []string{vreg(d, s, q), vreg(n, s, q), elem(mm, s, in.VecIndex), imm(90 * in.Imm)}
+	case FJCVTZS:
+		return m, []string{regName(d, false), sreg(n, 3)}
+	case FRINT32Z, FRINT32X, FRINT64Z, FRINT64X:
+		return m, []string{sreg(d, s), sreg(n, s)}
+	case FRINT32Z_v, FRINT32X_v, FRINT64Z_v, FRINT64X_v:
+		return m, []string{vreg(d, s, q), vreg(n, s, q)}
 	case SQDMLAL_s, SQDMLSL_s, SQDMULL_s:
 		return m, []string{sreg(d, s+1), sreg(n, s), sreg(mm, s)}
 	case SQDMULH_selem, SQRDMULH_selem:

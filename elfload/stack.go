@@ -107,11 +107,23 @@ func FeatureNames(hwcap, hwcap2 uint64) []string {
 	return names
 }
 
-// HWCap and HWCap2 are what ferry advertises. Widen them only together
-// with the lifter and both engines.
+// ImplementedHWCap and ImplementedHWCap2 are the features ferry implements
+// completely (decoder, lifter and the interpreter; docs/ISA.md): every
+// instruction of each, and the ID register fields elfload.IDRegisters
+// derives from them. Add a bit only with all of its instructions.
+const (
+	ImplementedHWCap = HWCAP_FP | HWCAP_ASIMD | HWCAP_AES | HWCAP_PMULL | HWCAP_SHA1 | HWCAP_SHA2 |
+		HWCAP_CRC32 | HWCAP_ATOMICS | HWCAP_CPUID | HWCAP_ASIMDRDM | HWCAP_JSCVT | HWCAP_FCMA |
+		HWCAP_LRCPC | HWCAP_DCPOP | HWCAP_SHA3 | HWCAP_SM3 | HWCAP_SM4 | HWCAP_ASIMDDP | HWCAP_SHA512 |
+		HWCAP_DIT | HWCAP_ILRCPC | HWCAP_FLAGM | HWCAP_SSBS | HWCAP_SB
+	ImplementedHWCap2 = HWCAP2_DCPODP | HWCAP2_FLAGM2 | HWCAP2_FRINT | HWCAP2_I8MM | HWCAP2_DGH
+)
+
+// HWCap and HWCap2 are what ferry advertises: the implemented features,
+// or those of the -cpu model among them (cmd/ferry sets them at start).
 var (
-	HWCap  uint64 = HWCAP_FP | HWCAP_ASIMD | HWCAP_AES | HWCAP_PMULL | HWCAP_CRC32
-	HWCap2 uint64 = 0
+	HWCap  uint64 = ImplementedHWCap
+	HWCap2 uint64 = ImplementedHWCap2
 )
 
 // Platform is AT_PLATFORM on arm64 (ELF_PLATFORM "aarch64").

@@ -86,7 +86,7 @@ func TestSetupStackLayout(t *testing.T) {
 		AT_PHDR: img.Phdr, AT_PHENT: 56, AT_PHNUM: 3, AT_PAGESZ: 4096, AT_BASE: 0, AT_FLAGS: 0,
 		AT_ENTRY: testBase + 0x100, AT_UID: uint64(os.Getuid()), AT_EUID: uint64(os.Geteuid()),
 		AT_GID: uint64(os.Getgid()), AT_EGID: uint64(os.Getegid()), AT_SECURE: 0,
-		AT_HWCAP: HWCAP_FP | HWCAP_ASIMD | HWCAP_AES | HWCAP_PMULL | HWCAP_CRC32, AT_HWCAP2: 0, AT_CLKTCK: 100, AT_MINSIGSTKSZ: 5120,
+		AT_HWCAP: ImplementedHWCap, AT_HWCAP2: ImplementedHWCap2, AT_CLKTCK: 100, AT_MINSIGSTKSZ: 5120,
 	}
 	for typ, v := range want {
 		if got, ok := aux[typ]; !ok || got != v {

@@ -21,6 +21,10 @@ type CPU struct {
 	FPCR  uint64
 	FPSR  uint64
 	TPIDR uint64 // TPIDR_EL0
+	// PSTATE holds the PSTATE fields EL0 can change besides NZCV, at
+	// their bit positions in SPSR_EL1 and the signal frame's pstate:
+	// DIT (PSTATEDIT) and SSBS (PSTATESSBS); other bits are zero.
+	PSTATE uint64
 
 	// Exclusive monitor (LDXR/STXR). ExclSize is 0 when no reservation is
 	// held. STXR succeeds iff the address matches and memory still holds
@@ -144,6 +148,7 @@ var (
 	OffFPCR          = unsafe.Offsetof(CPU{}.FPCR)
 	OffFPSR          = unsafe.Offsetof(CPU{}.FPSR)
 	OffTPIDR         = unsafe.Offsetof(CPU{}.TPIDR)
+	OffPSTATE        = unsafe.Offsetof(CPU{}.PSTATE)
 	OffExclAddr      = unsafe.Offsetof(CPU{}.ExclAddr)
 	OffExclSize      = unsafe.Offsetof(CPU{}.ExclSize)
 	OffExclVal       = unsafe.Offsetof(CPU{}.ExclVal)
@@ -164,7 +169,20 @@ const (
 	SysTPIDR SysReg = iota // TPIDR_EL0
 	SysFPCR
 	SysFPSR
+	SysPSTATE // CPU.PSTATE: the DIT and SSBS bits
 )
+
+// PSTATE bits kept in CPU.PSTATE, as in SPSR_EL1.
+const (
+	PSTATESSBS = 1 << 12 // speculative store bypass safe (FEAT_SSBS)
+	PSTATEDIT  = 1 << 24 // data-independent timing (FEAT_DIT)
+)
+
+// InitialPSTATE is PSTATE.{DIT,SSBS} of a new program: arm64 Linux starts
+// user tasks with SSBS set (speculative store bypass allowed) unless the
+// Spectre-v4 mitigation is forced on for them, which it is not by
+// default; DIT starts clear.
+const InitialPSTATE = PSTATESSBS
 
 // The FPCR and FPSR bits that hold what is written to them; the others are
 // RES0 (or, for the exception trap enables, RAZ/WI because ferry does not
@@ -176,3 +194,21 @@ const (
 	FPCRWritable = 0x07ff0000
 	FPSRWritable = 0xf800009f
 )
+
+// IDRegisters are the AArch64 feature ID registers as arm64 Linux shows
+// them to user space (MRS at EL0 traps and the kernel emulates it with the
+// visible fields of the sanitised value and a fixed safe value in each
+// hidden field: arch/arm64/kernel/cpufeature.c, Documentation/arch/arm64/
+// cpu-feature-registers.rst). Those the kernel does not know read as zero.
+// MIDR_EL1 is MIDR, MPIDR_EL1 reads 0x80000000 and REVIDR_EL1 0.
+type IDRegisters struct {
+	PFR0, PFR1, ZFR0, DFR0, ISAR0, ISAR1, ISAR2, MMFR0, MMFR1, MMFR2 uint64
+}
+
+// BaseIDRegisters are the values for a core with FP and AdvSIMD and no
+// optional feature. PFR0: EL0 = EL1 = 1 (AArch64 only, the safe values of
+// these hidden fields), FP = AdvSIMD = 0 (implemented, no half-precision
+// arithmetic). DFR0.DebugVer = 6 and MMFR0's granule fields (TGRAN4_2 =
+// TGRAN64_2 = TGRAN16_2 = 1, TGRAN4 = TGRAN64 = 0xf, TGRAN16 = 0) are the
+// safe values the kernel shows in its hidden fields; all else is zero.
+var BaseIDRegisters = IDRegisters{PFR0: 0x11, DFR0: 0x6, MMFR0: 0x0000_0111_ff00_0000}

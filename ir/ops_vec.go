@@ -173,6 +173,24 @@ const (
 	OpVAESD
 	OpVAESMC
 	OpVAESIMC
+	// OpVCrypto: the SHA1, SHA256, SHA512, SM3 and SM4 instructions, Aux =
+	// the CryptoFn; Args are the instruction's source registers in the
+	// order the CryptoFn lists, Aux2 = the SM3TT* lane of Vm.
+	OpVCrypto
+	// OpVSQRDMlah: saturating rounding doubling multiply accumulate
+	// returning the high half (SQRDMLAH; Aux2 = 1: SQRDMLSH, subtracting):
+	// lanes of size Aux (1 or 2) of Args[0] (the accumulator) ±
+	// 2*Args[1]*Args[2], rounded and saturated; sets FPSR.QC.
+	OpVSQRDMlah
+	// OpVDot: each 32-bit lane of Args[0] plus the sum of the four
+	// products of the corresponding bytes of Args[1] and Args[2] (SDOT,
+	// UDOT, USDOT); Aux2 = the DotSign. The sums wrap.
+	OpVDot
+	// OpVMMLA: the 2x8 by 8x2 byte matrix multiply-accumulate (SMMLA,
+	// UMMLA, USMMLA): 32-bit lane 2i+j of Args[0] plus the dot product of
+	// bytes 8i..8i+7 of Args[1] with bytes 8j..8j+7 of Args[2]; Aux2 =
+	// the DotSign.
+	OpVMMLA
 
 	// Floating point (see the conventions above).
 	OpFAdd
@@ -229,9 +247,71 @@ const (
 	// OpFCvtxn narrows the two doubles of Args[0] to singles rounding to
 	// odd, packed in the low 64 bits (FCVTXN); Aux = 2.
 	OpFCvtxn
+	// OpFJcvtzs is FJCVTZS: the double in lane 0 of Args[0] converted to
+	// a 32-bit integer rounding toward zero, modulo 2^32 (Arm
+	// FPToFixedJS). The result's 32-bit lane 0 is the integer, lane 1 the
+	// NZCV the instruction sets (only Z, set when the conversion was
+	// exact and in range); the rest is zero.
+	OpFJcvtzs
+	// OpFRoundIntN is FRINT32Z/X, FRINT64Z/X: OpFRound whose result must
+	// fit a signed integer of Aux2's size (FRoundIntAux); out of range,
+	// NaN and infinity give the most negative such integer and raise
+	// Invalid (Arm FPRoundIntN). Aux = FP size (2 or 3).
+	OpFRoundIntN
 
 	opVecEnd
 )
+
+// CryptoFn selects the function of OpVCrypto. The comments list the Args
+// (register operands, Vd being the register the instruction overwrites).
+type CryptoFn int64
+
+const (
+	CryptoSHA1C     CryptoFn = iota // Vd (abcd), Vn (e), Vm (wk)
+	CryptoSHA1P                     // Vd, Vn, Vm
+	CryptoSHA1M                     // Vd, Vn, Vm
+	CryptoSHA1H                     // Vn
+	CryptoSHA1SU0                   // Vd, Vn, Vm
+	CryptoSHA1SU1                   // Vd, Vn
+	CryptoSHA256H                   // Vd, Vn, Vm
+	CryptoSHA256H2                  // Vd, Vn, Vm
+	CryptoSHA256SU0                 // Vd, Vn
+	CryptoSHA256SU1                 // Vd, Vn, Vm
+	CryptoSHA512H                   // Vd, Vn, Vm
+	CryptoSHA512H2                  // Vd, Vn, Vm
+	CryptoSHA512SU0                 // Vd, Vn
+	CryptoSHA512SU1                 // Vd, Vn, Vm
+	CryptoSM3SS1                    // Vn, Vm, Va
+	CryptoSM3TT1A                   // Vd, Vn, Vm; Aux2 = lane
+	CryptoSM3TT1B                   // Vd, Vn, Vm; Aux2 = lane
+	CryptoSM3TT2A                   // Vd, Vn, Vm; Aux2 = lane
+	CryptoSM3TT2B                   // Vd, Vn, Vm; Aux2 = lane
+	CryptoSM3PARTW1                 // Vd, Vn, Vm
+	CryptoSM3PARTW2                 // Vd, Vn, Vm
+	CryptoSM4E                      // Vd, Vn
+	CryptoSM4EKEY                   // Vn, Vm
+)
+
+// DotSign says how OpVDot and OpVMMLA read their bytes.
+type DotSign int64
+
+const (
+	DotUnsigned       DotSign = iota // both unsigned (UDOT, UMMLA)
+	DotSigned                        // both signed (SDOT, SMMLA)
+	DotUnsignedSigned                // Args[1] unsigned, Args[2] signed (USDOT, USMMLA)
+)
+
+// FRoundIntAux packs OpFRoundIntN's Aux2: the rounding (RoundZero or
+// RoundFPCRExact), the lanes and the integer size in bits (32 or 64).
+func FRoundIntAux(r FPRounding, lanes FPLanes, intBits int) int64 {
+	return FRoundAux(r, lanes) | int64(intBits)<<16
+}
+
+// ParseFRoundIntAux is the inverse of FRoundIntAux.
+func ParseFRoundIntAux(a int64) (FPRounding, FPLanes, int) {
+	r, lanes := ParseFRoundAux(a & 0xffff)
+	return r, lanes, int(a >> 16)
+}
 
 // FPRounding selects how an FP → integer conversion or FRINT rounds.
 type FPRounding int64
@@ -340,6 +420,8 @@ func init() {
 		OpVPMull: "v.pmull", OpVAESE: "v.aese", OpVAESD: "v.aesd", OpVAESMC: "v.aesmc", OpVAESIMC: "v.aesimc",
 		OpFRecpe: "f.recpe", OpFRsqrte: "f.rsqrte", OpFRecps: "f.recps", OpFRsqrts: "f.rsqrts",
 		OpFRecpx: "f.recpx", OpFCvtxn: "f.cvtxn",
+		OpVCrypto: "v.crypto", OpVSQRDMlah: "v.sqrdmlah", OpVDot: "v.dot", OpVMMLA: "v.mmla",
+		OpFJcvtzs: "f.jcvtzs", OpFRoundIntN: "f.roundintn",
 	})
 }
 
@@ -349,10 +431,10 @@ func vecHasSideEffects(o Op) bool {
 	switch o {
 	case OpVSqxtn, OpVUqxtn, OpVSqxtun, OpVUQAdd, OpVSQAdd, OpVUQSub, OpVSQSub,
 		OpVUQShl, OpVSQShl, OpVUQRShl, OpVSQRShl, OpVSQShlU, OpVSQDMulH, OpVSQRDMulH,
-		OpVSQAbs, OpVSQNeg, OpVSUQAdd, OpVUSQAdd:
+		OpVSQAbs, OpVSQNeg, OpVSUQAdd, OpVUSQAdd, OpVSQRDMlah:
 		return true
 	case OpFAbs, OpFNeg:
 		return false
 	}
-	return o >= OpFAdd && o <= OpFCvtxn
+	return o >= OpFAdd && o < opVecEnd
 }

@@ -178,7 +178,7 @@ func (t *Thread) deliver(sig int, info SigInfo, memFault bool) bool {
 	}
 	le.PutUint64(f[scSPOffset:], cpu.X[31])
 	le.PutUint64(f[scPCOffset:], cpu.PC)
-	le.PutUint64(f[scPstateOffset:], cpu.Flags()&0xf0000000)
+	le.PutUint64(f[scPstateOffset:], cpu.Flags()&0xf0000000|cpu.PSTATE)
 	r := f[scReservedOffset:]
 	le.PutUint32(r[0:], fpsimdMagic)
 	le.PutUint32(r[4:], fpsimdSize)
@@ -245,7 +245,7 @@ func (t *Thread) sigreturn() {
 	}
 	cpu.X[31] = le.Uint64(f[scSPOffset:])
 	cpu.PC = le.Uint64(f[scPCOffset:])
-	cpu.NZCV = le.Uint64(f[scPstateOffset:]) & 0xf0000000
+	cpu.NZCV, cpu.PSTATE = restorePstate(le.Uint64(f[scPstateOffset:]))
 	cpu.ExclSize = 0
 	// Walk the records for the FP/SIMD state.
 	for off := 0; off+8 <= reservedSize; {
@@ -285,4 +285,20 @@ func (t *Thread) sysRtSigreturn(*[6]uint64) int64 {
 		fmt.Fprintf(t.P.log(), "[ferry] rt_sigreturn() = %#x (resuming at pc %#x)\n", t.CPU.X[0], t.CPU.PC)
 	}
 	return 0
+}
+
+// restorePstate is arm64 Linux's valid_native_regs for the pstate of a
+// signal frame, split into NZCV and ir.CPU.PSTATE: a pstate for EL0t
+// (mode bits and the AArch32 bit clear) with D, A, I and F clear keeps
+// its flags, DIT and SSBS; any other is forced to EL0t keeping only NZCV.
+func restorePstate(pstate uint64) (nzcv, extra uint64) {
+	const (
+		modeMask = 0x1f     // M[4:0]: M[4] is the AArch32 bit
+		daif     = 0xf << 6 // D, A, I, F
+	)
+	nzcv = pstate & 0xf0000000
+	if pstate&(modeMask|daif) != 0 {
+		return nzcv, 0
+	}
+	return nzcv, pstate & (ir.PSTATEDIT | ir.PSTATESSBS)
 }

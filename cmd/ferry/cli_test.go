@@ -250,14 +250,19 @@ func TestProgramChecks(t *testing.T) {
 func TestCPUOption(t *testing.T) {
 	needFerry(t)
 	procself := guestPath(t, "procself")
+	const all = "0x3d3ff9fb hwcap2=0xa181 in /proc/self/auxv=1\nhwcap names= fp asimd aes pmull sha1 sha2 crc32 " +
+		"atomics cpuid asimdrdm jscvt fcma lrcpc dcpop sha3 sm3 sm4 asimddp sha512 dit ilrcpc flagm ssbs sb " +
+		"dcpodp flagm2 frint i8mm dgh"
+	const a53 = "0x8fb hwcap2=0 in /proc/self/auxv=1\nhwcap names= fp asimd aes pmull sha1 sha2 crc32 cpuid"
 	for _, c := range []struct {
-		cpu, env, hwcap, names string
+		cpu, env, want string
 	}{
-		{"", "", "0x9b", "fp asimd aes pmull crc32"},
-		{"max", "", "0x819b", "fp asimd aes pmull crc32 atomics lrcpc"},
-		{"neoverse-n1", "", "0x819b", "fp asimd aes pmull crc32 atomics lrcpc"},
-		{"cortex-a53", "QEMU_CPU=max", "0x9b", "fp asimd aes pmull crc32"},
-		{"", "QEMU_CPU=max", "0x819b", "fp asimd aes pmull crc32 atomics lrcpc"},
+		{"", "", all},
+		{"max", "", all},
+		{"neoverse-n1", "", "0x101199fb hwcap2=0 in /proc/self/auxv=1\nhwcap names= fp asimd aes pmull sha1 sha2 crc32 " +
+			"atomics cpuid asimdrdm lrcpc dcpop asimddp ssbs"},
+		{"cortex-a53", "QEMU_CPU=max", a53},
+		{"", "QEMU_CPU=cortex-a53", a53},
 	} {
 		args := []string{procself, "cpuinfo"}
 		if c.cpu != "" {
@@ -268,9 +273,17 @@ func TestCPUOption(t *testing.T) {
 			env = []string{c.env}
 		}
 		status, stdout, stderr := ferryErr(t, "", env, args...)
-		want := "hwcap=" + c.hwcap + " hwcap2=0 in /proc/self/auxv=1\nhwcap names= " + c.names + "\n"
+		want := "hwcap=" + c.want + "\n"
 		if status != 0 || !strings.HasPrefix(stdout, want) || !strings.Contains(stdout, "all match=1") {
 			t.Errorf("-cpu %q %s: exit %d, stdout %q, stderr %q; want %q", c.cpu, c.env, status, stdout, stderr, want)
+		}
+	}
+	// The ID registers follow the model's HWCAPs (HWCAP_CPUID).
+	sys := guestPath(t, "isa_sys")
+	for _, model := range []string{"cortex-a53", "neoverse-n1", "neoverse-v1"} {
+		status, stdout, stderr := ferryErr(t, "", nil, "-cpu", model, sys, "kernel")
+		if status != 0 || !strings.Contains(stdout, "cpuid          disagreements with AT_HWCAP 0\n") {
+			t.Errorf("-cpu %s: ID registers: exit %d, stdout %q, stderr %q", model, status, stdout, stderr)
 		}
 	}
 	for _, prog := range []string{"gochan", "gogc"} {

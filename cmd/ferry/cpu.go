@@ -10,11 +10,13 @@ import (
 
 // CPU models for -cpu (QEMU_CPU). A model names the features of a real
 // core, in the kernel's /proc/cpuinfo names; ferry advertises in AT_HWCAP
-// and AT_HWCAP2 (and /proc/cpuinfo) the ones it implements completely —
-// a feature ferry lacks is never advertised, whatever the model says (qemu
-// would emulate it). Programs choose code paths from these bits, so the
-// model changes what they execute: under cortex-a72, glibc and libgcc use
-// exclusive-access loops for atomics; under neoverse-n1 or max, LSE.
+// and AT_HWCAP2 (and /proc/cpuinfo, and the ID registers) the ones it
+// implements completely — a feature ferry lacks is never advertised,
+// whatever the model says (qemu would emulate it). Programs choose code
+// paths from these bits, so the model changes what they execute: under
+// cortex-a72, glibc and libgcc use exclusive-access loops for atomics;
+// under neoverse-n1 or max, LSE. The instructions of features a model
+// lacks still execute (ferry does not make them undefined).
 type cpuModel struct {
 	name     string
 	desc     string
@@ -22,22 +24,25 @@ type cpuModel struct {
 }
 
 // ferryFeatures is everything ferry implements completely, by cpuinfo
-// name: base FP and Advanced SIMD, AES and PMULL, CRC32, the ARMv8.1 LSE
-// atomics (LDADD…, SWP, CAS, CASP) and ARMv8.3 LRCPC (LDAPR). Not SHA1/
-// SHA2 (the decoder rejects them), FP16 arithmetic, RDM, dot product,
-// DC CVAP (dcpop), SSBS, the event stream or the CPUID register emulation.
-var ferryFeatures = []string{"fp", "asimd", "aes", "pmull", "crc32", "atomics", "lrcpc"}
+// name (elfload.ImplementedHWCap/ImplementedHWCap2, docs/ISA.md).
+var ferryFeatures = elfload.FeatureNames(elfload.ImplementedHWCap, elfload.ImplementedHWCap2)
 
 // The cores' feature lists are what arm64 Linux reports on them
-// (/proc/cpuinfo "Features"), as qemu models them.
+// (/proc/cpuinfo "Features"): qemu's models, and for neoverse-v1 an AWS
+// Graviton3.
 var (
 	armv80Crypto = []string{"fp", "asimd", "evtstrm", "aes", "pmull", "sha1", "sha2", "crc32", "cpuid"}
 	neoverseN1   = []string{"fp", "asimd", "evtstrm", "aes", "pmull", "sha1", "sha2", "crc32", "atomics",
 		"fphp", "asimdhp", "cpuid", "asimdrdm", "lrcpc", "dcpop", "asimddp", "ssbs"}
+	neoverseV1 = []string{"fp", "asimd", "evtstrm", "aes", "pmull", "sha1", "sha2", "crc32", "atomics",
+		"fphp", "asimdhp", "cpuid", "asimdrdm", "jscvt", "fcma", "lrcpc", "dcpop", "sha3", "sm3", "sm4",
+		"asimddp", "sha512", "sve", "asimdfhm", "dit", "uscat", "ilrcpc", "flagm", "ssbs", "paca", "pacg",
+		"dcpodp", "svei8mm", "svebf16", "i8mm", "bf16", "dgh", "rng"}
 )
 
 var cpuModels = []cpuModel{
 	{"max", "every feature ferry implements", ferryFeatures},
+	{"neoverse-v1", "Arm Neoverse V1 (ARMv8.4)", neoverseV1},
 	{"neoverse-n1", "Arm Neoverse N1 (ARMv8.2)", neoverseN1},
 	{"cortex-a76", "Arm Cortex-A76 (ARMv8.2)", neoverseN1},
 	{"cortex-a72", "Arm Cortex-A72 (ARMv8.0, crypto)", armv80Crypto},
@@ -45,11 +50,10 @@ var cpuModels = []cpuModel{
 	{"cortex-a53", "Arm Cortex-A53 (ARMv8.0, crypto)", armv80Crypto},
 }
 
-// defaultCPU is the model without -cpu or QEMU_CPU. It is the ARMv8.0 set
-// ferry has always advertised (elfload.HWCap), not max: a plain run keeps
-// the code paths every test of ferry checks; -cpu max (qemu's default)
-// adds LSE atomics and LRCPC.
-const defaultCPU = "cortex-a72"
+// defaultCPU is the model without -cpu or QEMU_CPU: every feature ferry
+// implements, as qemu-aarch64 defaults to its max; -cpu selects smaller
+// sets.
+const defaultCPU = "max"
 
 // lookupCPU finds a model by name (case-insensitive, as qemu's).
 func lookupCPU(name string) (cpuModel, bool) {

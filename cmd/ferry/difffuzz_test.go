@@ -210,21 +210,11 @@ func checkFuzzBatch(t *testing.T, progs []*fuzzProgram, path string, failures *f
 	}
 }
 
-// unimplementedFeatures are the arm64asm instructions ferry's decoder
-// rejects on purpose: optional features ferry does not advertise in
-// AT_HWCAP (elfload.HWCap), so programs do not use them. qemu implements
-// them.
-var unimplementedFeatures = map[string]string{
-	"SHA1C": "FEAT_SHA1", "SHA1M": "FEAT_SHA1", "SHA1P": "FEAT_SHA1", "SHA1H": "FEAT_SHA1",
-	"SHA1SU0": "FEAT_SHA1", "SHA1SU1": "FEAT_SHA1",
-	"SHA256H": "FEAT_SHA256", "SHA256H2": "FEAT_SHA256", "SHA256SU0": "FEAT_SHA256", "SHA256SU1": "FEAT_SHA256",
-}
-
 // checkRejectedWords runs words that arm64asm decodes but ferry's decoder
 // rejects, a few per arm64asm mnemonic: arm64asm is lax about reserved
 // encodings (extended-register shifts above 4, all-ones logical
 // immediates), so each must be undefined under qemu too — ferry must not
-// refuse an instruction the oracle runs, except for the features above.
+// refuse an instruction the oracle runs.
 func checkRejectedWords(t *testing.T, pool *fuzzPool, dir string) {
 	perMnemonic := map[string]int{}
 	var words []uint32
@@ -238,7 +228,7 @@ func checkRejectedWords(t *testing.T, pool *fuzzPool, dir string) {
 		binary.LittleEndian.PutUint32(b[:], w)
 		inst, _ := arm64asm.Decode(b[:])
 		mnemonic := inst.Op.String()
-		if _, ok := unimplementedFeatures[mnemonic]; ok || perMnemonic[mnemonic] >= 3 {
+		if perMnemonic[mnemonic] >= 3 {
 			continue
 		}
 		perMnemonic[mnemonic]++
@@ -394,7 +384,8 @@ var fuzzFields = func() []fuzzField {
 		f = append(f, fuzzField{fmt.Sprintf("x%d", x), fuzzStateX + 8*x, 8})
 	}
 	f = append(f, fuzzField{"sp", fuzzStateSP, 8}, fuzzField{"nzcv", fuzzStateNZCV, 8},
-		fuzzField{"fpcr", fuzzStateFPCR, 8}, fuzzField{"fpsr", fuzzStateFPSR, 8})
+		fuzzField{"fpcr", fuzzStateFPCR, 8}, fuzzField{"fpsr", fuzzStateFPSR, 8},
+		fuzzField{"ssbs", fuzzStateSSBS, 8}, fuzzField{"dit", fuzzStateDIT, 8})
 	for v := 0; v < 32; v++ {
 		f = append(f, fuzzField{fmt.Sprintf("v%d", v), fuzzStateV + 16*v, 16})
 	}
@@ -486,6 +477,7 @@ func TestFuzzProgramEncoding(t *testing.T) {
 		{fixups: []fuzzFixup{{kind: fixScratchBase, reg: 3}}, word: 0xf9400462},                                      // ldr x2, [x3,#8]
 		{fixups: []fuzzFixup{{kind: fixStackBase}}, word: 0x3dc007e5},                                                // ldr q5, [sp,#16]
 		{fixups: []fuzzFixup{{kind: fixScratchBase, reg: 4}, {kind: fixOffset, reg: 6, imm: 200}}, word: 0xf8666885}, // ldr x5, [x4,x6]
+		{fixups: []fuzzFixup{{kind: fixClearFZ}}, word: 0x1e7e0020},                                                  // fjcvtzs w0, d1
 	}}
 	code, unitAt := p.code()
 	at := func(i int) uint64 { return uint64(fuzzTextBase + 4*i) }
@@ -506,30 +498,35 @@ func TestFuzzProgramEncoding(t *testing.T) {
 		1: "ldr x1, [x0,#256]", 2: "msr s3_3_c4_c2_0, x1",
 		3: "ldr x1, [x0,#264]", 4: "msr s3_3_c4_c4_0, x1",
 		5: "ldr x1, [x0,#272]", 6: "msr s3_3_c4_c4_1, x1",
-		7: "ldr q0, [x0,#512]", 38: "ldr q31, [x0,#1008]",
-		39: "adr x1, " + pcRel(39, fuzzDataBase+fuzzStackBaseOff), 40: "mov sp, x1",
-		41: "ldr x30, [x0,#240]", 70: "ldr x1, [x0,#8]", 71: "ldr x0, [x0]",
+		7: "ldr x1, [x0,#280]", 8: "msr s3_3_c4_c2_6, x1",
+		9: "ldr x1, [x0,#288]", 10: "msr s3_3_c4_c2_5, x1",
+		11: "ldr q0, [x0,#512]", 42: "ldr q31, [x0,#1008]",
+		43: "adr x1, " + pcRel(43, fuzzDataBase+fuzzStackBaseOff), 44: "mov sp, x1",
+		45: "ldr x30, [x0,#240]", 74: "ldr x1, [x0,#8]", 75: "ldr x0, [x0]",
 		unitAt[0]: "adr x3, " + pcRel(unitAt[0], fuzzDataBase+fuzzScratchBaseOff), unitAt[0] + 1: "ldr x2, [x3,#8]",
 		unitAt[1]: "adr x17, " + pcRel(unitAt[1], fuzzDataBase+fuzzStackBaseOff), unitAt[1] + 1: "mov sp, x17",
 		unitAt[1] + 2: "ldr q5, [sp,#16]",
 		unitAt[2]:     "adr x4, " + pcRel(unitAt[2], fuzzDataBase+fuzzScratchBaseOff), unitAt[2] + 1: "mov x6, #0xc8",
 		unitAt[2] + 2: "ldr x5, [x4,x6]",
+		unitAt[3]:     "mrs x17, s3_3_c4_c4_0", unitAt[3] + 1: "and x17, x17, #0xfffffffffeffffff",
+		unitAt[3] + 2: "msr s3_3_c4_c4_0, x17",
 	}
-	e := unitAt[3]
+	e := unitAt[4]
 	for i, s := range map[int]string{
 		0: "msr s3_3_c13_c0_2, x0", 1: "adr x0, " + pcRel(e+1, fuzzDataBase+fuzzDumpOff),
 		2: "str x1, [x0,#8]", 31: "str x30, [x0,#240]",
 		32: "mrs x1, s3_3_c13_c0_2", 33: "str x1, [x0]", 34: "mov x1, sp", 35: "str x1, [x0,#248]",
 		36: "mrs x1, s3_3_c4_c2_0", 38: "mrs x1, s3_3_c4_c4_0", 40: "mrs x1, s3_3_c4_c4_1", 41: "str x1, [x0,#272]",
-		42: "str q0, [x0,#512]", 73: "str q31, [x0,#1008]",
-		74: "mov x0, #0x1", 75: "adr x1, " + pcRel(e+75, fuzzDataBase+fuzzDumpOff),
-		76: fmt.Sprintf("mov x2, #%#x", fuzzOutputLen), 77: "mov x8, #0x40", 78: "svc #0x0",
-		79: "mov x0, #0x0", 80: "mov x8, #0x5e", 81: "svc #0x0",
+		42: "mrs x1, s3_3_c4_c2_6", 43: "str x1, [x0,#280]", 44: "mrs x1, s3_3_c4_c2_5", 45: "str x1, [x0,#288]",
+		46: "str q0, [x0,#512]", 77: "str q31, [x0,#1008]",
+		78: "mov x0, #0x1", 79: "adr x1, " + pcRel(e+79, fuzzDataBase+fuzzDumpOff),
+		80: fmt.Sprintf("mov x2, #%#x", fuzzOutputLen), 81: "mov x8, #0x40", 82: "svc #0x0",
+		83: "mov x0, #0x0", 84: "mov x8, #0x5e", 85: "svc #0x0",
 	} {
 		want[e+i] = s
 	}
-	if len(code) != e+82 {
-		t.Errorf("%d words, want %d", len(code), e+82)
+	if len(code) != e+86 {
+		t.Errorf("%d words, want %d", len(code), e+86)
 	}
 	for i, s := range want {
 		if got := gnu(i); got != s {

@@ -69,6 +69,15 @@ var guestCases = []guestCase{
 	{name: "simd_intrin", prog: "simd_intrin"},
 	{name: "simd_crypto", prog: "simd_crypto"},
 	{name: "crc32", prog: "crc32"},
+	// The ARMv8.1–8.6 extensions (docs/ISA.md), each program checking
+	// known answers and a C model itself as well.
+	{name: "isa_hash", prog: "isa_hash"},
+	{name: "isa_simd", prog: "isa_simd"},
+	{name: "isa_sys", prog: "isa_sys"},
+	// qemu-aarch64 7.2 makes DC CVAP/CVADP SIGILL although it advertises
+	// them, and its ID registers disagree with its AT_HWCAP (isa_sys.c).
+	{name: "isa_sys_kernel", prog: "isa_sys", args: []string{"kernel"},
+		want: "dc cvap/cvadp  mismatches 0\ncpuid          disagreements with AT_HWCAP 0\n"},
 
 	// Process model: threads, futexes, memory ordering, signals and
 	// processes. Native-oracle cases are the ones qemu-aarch64 7.2 gets
@@ -108,6 +117,8 @@ var guestCases = []guestCase{
 	{name: "gonet", prog: "gonet", native: true},
 	{name: "gorecover", prog: "gorecover", native: true},
 	{name: "gogc", prog: "gogc", native: true},
+	// Go's crypto and hash assembly, chosen from AT_HWCAP.
+	{name: "gocrypto", prog: "gocrypto", native: true},
 	// /proc/self as a program sees it: the native kernel is the oracle.
 	{name: "procself", prog: "procself", args: []string{"portable", "x"}, nativeOracle: true},
 	// Processes. qemu-user serves vfork as a plain fork and cannot report

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"ferry/backend/amd64"
+	"ferry/decoder/lift"
 	"ferry/elfload"
 	"ferry/ir"
 	"ferry/syscalls"
@@ -121,6 +122,7 @@ func ferryMain(args []string, stdout, stderr io.Writer) int {
 	opts.debug = !ks.secure && os.Getenv("FERRY_DEBUG") != "" || opts.logMask&logUnimp != 0
 	opts.strace = opts.strace || opts.logMask&logStrace != 0
 	elfload.HWCap, elfload.HWCap2 = opts.cpu.hwcaps()
+	lift.SetIDRegisters(elfload.IDRegisters(elfload.HWCap, elfload.HWCap2))
 	log := stderr
 	if opts.logFile != "" && opts.logMask != 0 {
 		f, err := openLog(opts.logFile, opts.execState != "" || opts.restore != "")
@@ -229,7 +231,7 @@ func runProgram(opts options, file *os.File, spec []string, stderr, log io.Write
 		ArgStart:   stack.ArgStart, ArgEnd: stack.ArgEnd, EnvStart: stack.EnvStart, EnvEnd: stack.EnvEnd,
 		Auxv: auxv,
 	}
-	cpu := ir.CPU{PC: img.Entry}
+	cpu := ir.CPU{PC: img.Entry, PSTATE: ir.InitialPSTATE}
 	cpu.X[31] = stack.SP
 	main := proc.NewMainThread(cpu)
 	main.Inherit(opts.inherited)

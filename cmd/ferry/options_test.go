@@ -142,17 +142,23 @@ func TestTranslatorArgs(t *testing.T) {
 	}
 }
 
-// TestCPUModels: the default model is what ferry always advertised, max
-// adds LSE atomics and LRCPC, and no model advertises a feature ferry
-// lacks.
+// TestCPUModels: the default model is max, every feature ferry
+// implements (what elfload advertises unless told otherwise), the others
+// advertise their features that ferry implements, and no model advertises
+// a feature ferry lacks.
 func TestCPUModels(t *testing.T) {
 	def, _ := lookupCPU(defaultCPU)
-	if hw, hw2 := def.hwcaps(); hw != elfload.HWCap || hw2 != elfload.HWCap2 {
+	if hw, hw2 := def.hwcaps(); defaultCPU != "max" || hw != elfload.HWCap || hw2 != elfload.HWCap2 {
 		t.Errorf("default %s: hwcap %#x/%#x, want elfload's %#x/%#x", defaultCPU, hw, hw2, elfload.HWCap, elfload.HWCap2)
 	}
-	max, _ := lookupCPU("max")
-	if hw, _ := max.hwcaps(); hw != elfload.HWCap|elfload.HWCAP_ATOMICS|elfload.HWCAP_LRCPC {
-		t.Errorf("max: hwcap %#x", hw)
+	for name, want := range map[string]string{
+		"cortex-a53":  "fp asimd aes pmull sha1 sha2 crc32 cpuid",
+		"neoverse-n1": "fp asimd aes pmull sha1 sha2 crc32 atomics cpuid asimdrdm lrcpc dcpop asimddp ssbs",
+	} {
+		m, _ := lookupCPU(name)
+		if got := strings.Join(elfload.FeatureNames(m.hwcaps()), " "); got != want {
+			t.Errorf("%s advertises %q, want %q", name, got, want)
+		}
 	}
 	n1, _ := lookupCPU("neoverse-n1")
 	a53, _ := lookupCPU("cortex-a53")

@@ -38,7 +38,7 @@ func TestProcCPUInfo(t *testing.T) {
 			if want := fmt.Sprintf("hwcap=%#x hwcap2=%s in /proc/self/auxv=1", elfload.HWCap, hwcap2); lines[0] != want {
 				t.Errorf("got %q, want %q", lines[0], want)
 			}
-			names := elfload.FeatureNames(elfload.HWCap, 0)
+			names := elfload.FeatureNames(elfload.HWCap, elfload.HWCap2)
 			if want := "hwcap names= " + strings.Join(names, " "); lines[1] != want {
 				t.Errorf("got %q, want %q", lines[1], want)
 			}

@@ -7,6 +7,7 @@ import (
 
 	"ferry/backend"
 	"ferry/backend/amd64"
+	"ferry/elfload"
 	"ferry/syscalls"
 	"ferry/syscalls/hostfd"
 
@@ -36,7 +37,9 @@ func setupSharedCode(opts options, proc *syscalls.Process, eng backend.Engine, s
 		}
 		return nil
 	}
-	config, ok := jit.SharedConfig(opts.engine)
+	// The CPU model is part of the key: MRS of the ID registers is
+	// translated to the model's values.
+	config, ok := jit.SharedConfig(fmt.Sprintf("%s|hwcap=%#x,%#x", opts.engine, elfload.HWCap, elfload.HWCap2))
 	if !ok {
 		return nil
 	}

@@ -116,7 +116,7 @@ func TestSystemRegistersAndMoves(t *testing.T) {
 		want uint64
 	}{
 		{10, g.Code}, {11, g.Code &^ 0xFFF}, {12, 0x12345678}, {13, 0xABCD},
-		{14, dczidValue}, {15, ctrValue}, {16, ir.CounterHz}, {17, midrValue}, {18, 0x60000000},
+		{14, dczidValue}, {15, ctrValue}, {16, ir.CounterHz}, {17, ir.MIDR}, {18, 0x60000000},
 	}
 	for _, c := range checks {
 		if cpu.X[c.reg] != c.want {

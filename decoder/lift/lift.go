@@ -21,16 +21,9 @@ import (
 // MaxBlockInsns bounds a translation block so one block's IR stays small.
 const MaxBlockInsns = 128
 
-// Values EL0 reads from identification registers. Linux emulates MRS of
-// these for user space; the values describe a plain ARMv8.0 core.
+// Values EL0 reads from system registers that describe the core (the ID
+// registers are in cpuid.go).
 const (
-	// MIDR_EL1: see ir.MIDR (shared with /proc/cpuinfo).
-	midrValue = ir.MIDR
-	// MPIDR_EL1: RES1 bit 31, affinity 0 (what Linux shows for CPU 0).
-	mpidrValue = 0x80000000
-	// ID_AA64PFR0_EL1: EL0 and EL1 AArch64-only; FP and AdvSIMD implemented
-	// (field value 0), nothing else.
-	idAA64PFR0Value = 0x11
 	// CTR_EL0: 64-byte I and D cache lines (IminLine = DminLine = 4),
 	// ERG = CWG = 4, PIPT instruction cache, no IDC/DIC: cache maintenance
 	// is required, so guest JITs issue DC CVAU / IC IVAU.
@@ -192,6 +185,8 @@ func (l *lifter) lift(in decoder.Inst) bool {
 		return l.liftDPReg(in)
 	case in.Op <= decoder.CACHE_MAINT:
 		return l.liftBranchSys(in)
+	case in.Op <= decoder.SETF16:
+		return l.liftPSTATE(in)
 	}
 	return l.liftMemory(in)
 }
@@ -834,19 +829,13 @@ func (l *lifter) mrs(in decoder.Inst) bool {
 		v = l.konst(ir.I64, ir.CounterHz)
 	case decoder.SysRegCNTVCT:
 		v = l.b.Emit(ir.OpReadCounter, ir.I64, 0, 0)
-	case decoder.SysRegMIDR:
-		v = l.konst(ir.I64, midrValue)
-	case decoder.SysRegMPIDR:
-		v = l.konst(ir.I64, mpidrValue)
-	case decoder.SysRegIDAA64PFR0:
-		v = l.konst(ir.I64, idAA64PFR0Value)
+	case decoder.SysRegDIT, decoder.SysRegSSBS:
+		v = l.binC(ir.OpAnd, l.b.GetSys(ir.SysPSTATE), pstateBit(enc))
 	default:
 		if !decoder.IsCPUIDReg(enc) {
 			return false
 		}
-		// REVIDR and the other ID registers: no features beyond the
-		// ARMv8.0 baseline, as AT_HWCAP says; unassigned ones read 0.
-		v = l.konst(ir.I64, 0)
+		v = l.konst(ir.I64, idRegister(enc))
 	}
 	l.setReg(in.Rt, v)
 	return true
@@ -873,6 +862,8 @@ func (l *lifter) msr(in decoder.Inst) bool {
 		l.end()
 	case decoder.SysRegFPSR:
 		l.b.SetSys(ir.SysFPSR, l.binC(ir.OpAnd, v, fpsrWritable))
+	case decoder.SysRegDIT, decoder.SysRegSSBS:
+		l.setPSTATEBit(pstateBit(uint16(in.Imm)), v)
 	default:
 		return false
 	}
@@ -967,11 +958,11 @@ func (l *lifter) liftMemory(in decoder.Inst) bool {
 			l.b.Store(addr2, l.x64(in.Rt2), in.Bytes())
 		}
 		l.writeBack(in, wb)
-	case decoder.LDAR, decoder.LDLAR, decoder.LDAPR:
+	case decoder.LDAR, decoder.LDLAR, decoder.LDAPR, decoder.LDAPUR:
 		// x86-64 loads already have acquire semantics (TSO).
 		addr, _ := l.address(in)
-		l.setReg(in.Rt, l.b.Load(addr, in.Bytes(), false))
-	case decoder.STLR, decoder.STLLR:
+		l.setReg(in.Rt, l.loadInt(in, addr))
+	case decoder.STLR, decoder.STLLR, decoder.STLUR:
 		// Release is free on TSO, but a later LDAR must not pass this
 		// store (RCsc): a full fence after it keeps STLR→LDAR ordered.
 		addr, _ := l.address(in)

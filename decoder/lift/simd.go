@@ -10,10 +10,10 @@ import (
 // decoder.decodeSIMD; IR conventions on ir/ops_vec.go.
 func liftSIMD(l *lifter, in decoder.Inst) bool {
 	s := simdLifter{l: l, in: in, size: int64(in.VecSize), q: in.VecQ}
-	if in.Op >= decoder.LD_mult {
+	if in.Op >= decoder.LD_mult && in.Op <= decoder.LD_repl {
 		return s.structLdSt()
 	}
-	return s.integer() || s.saturatingForms() || s.vectorFP() || s.scalarFP()
+	return s.integer() || s.saturatingForms() || s.vectorFP() || s.scalarFP() || s.extensions()
 }
 
 type simdLifter struct {

@@ -584,6 +584,8 @@ func sysReg(cpu *ir.CPU, r ir.SysReg) *uint64 {
 		return &cpu.FPCR
 	case ir.SysFPSR:
 		return &cpu.FPSR
+	case ir.SysPSTATE:
+		return &cpu.PSTATE
 	}
 	panic("interp: bad system register")
 }

@@ -284,6 +284,9 @@ func evalVec(cpu *ir.CPU, in *ir.Inst, a, b, c [2]uint64) [2]uint64 {
 	if in.Op >= ir.OpVAESE && in.Op <= ir.OpVAESIMC {
 		return evalAES(in.Op, a, b)
 	}
+	if in.Op >= ir.OpVCrypto && in.Op <= ir.OpVMMLA {
+		return evalVecExt(cpu, in, a, b, c)
+	}
 	panic("interp: unknown op " + in.Op.String())
 }
 

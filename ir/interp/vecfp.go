@@ -900,6 +900,8 @@ func evalFP(cpu *ir.CPU, in *ir.Inst, a, b, d [2]uint64) [2]uint64 {
 	switch in.Op {
 	case ir.OpFRound:
 		_, lanes = ir.ParseFRoundAux(in.Aux2)
+	case ir.OpFRoundIntN:
+		_, lanes, _ = ir.ParseFRoundIntAux(in.Aux2)
 	case ir.OpFCvtToInt, ir.OpIntToFP:
 		_, _, _, _, lanes = ir.ParseCvtAux(in.Aux2)
 	}
@@ -975,9 +977,75 @@ func evalFP(cpu *ir.CPU, in *ir.Inst, a, b, d [2]uint64) [2]uint64 {
 		for i := 0; i < 2; i++ {
 			setLane(&r, 2, i, c.convertOdd(lane(a, 3, i)))
 		}
+	case ir.OpFJcvtzs:
+		v, z := c.jsConvert(a[0])
+		r[0] = uint64(v) | uint64(z)<<(32+30) // lane 1 = NZCV with only Z
+	case ir.OpFRoundIntN:
+		rnd, _, intBits := ir.ParseFRoundIntAux(in.Aux2)
+		each(func(x, _, _ uint64) uint64 { return c.frintN(x, size, rnd, intBits) })
 	default:
 		panic("interp: unknown op " + in.Op.String())
 	}
 	cpu.FPSR |= c.flags
 	return r
+}
+
+// jsConvert is Arm FPToFixedJS (FJCVTZS): the double x truncated toward
+// zero to an integer taken modulo 2^32, and whether the conversion was
+// exact and in the int32 range (the Z flag).
+func (c *fpCtx) jsConvert(x uint64) (result uint32, z uint32) {
+	f := fpFormats[3]
+	flushed := c.flushIn(x, 3)
+	switch {
+	case f.isNaN(flushed):
+		c.flags |= ir.FPSRIOC
+		return 0, 0
+	case f.isInf(flushed):
+		c.flags |= ir.FPSRIOC // out of range; the result is 0 for an infinity
+		return 0, 0
+	}
+	v := math.Float64frombits(flushed)
+	t := math.Trunc(v) // exact: RoundDown, corrected toward zero for negatives
+	// t is an integer, so its residue modulo 2^32 is exact too.
+	m := math.Mod(t, 1<<32)
+	result = uint32(int64(m))
+	switch {
+	case t < -(1<<31) || t > 1<<31-1:
+		c.flags |= ir.FPSRIOC
+	case t != v:
+		c.flags |= ir.FPSRIXC
+	case v == 0 && (x&f.signBit() != 0 || x&f.fracMask() != 0):
+		// -0.0, or a denormal FPCR.FZ flushed to zero: not the integer 0.
+	default:
+		z = 1
+	}
+	return result, z
+}
+
+// frintN is Arm FPRoundIntN (FRINT32Z/X, FRINT64Z/X) on one lane of FP
+// size 2 or 3: rounding to an integral value in mode r that must fit a
+// signed intBits-bit integer; NaNs, infinities and values out of range
+// give -2^(intBits-1) and raise Invalid (without Inexact).
+func (c *fpCtx) frintN(x uint64, size int, r ir.FPRounding, intBits int) uint64 {
+	f := fpFormats[size]
+	x = c.flushIn(x, size)
+	limit := math.Ldexp(1, intBits-1)
+	mostNegative := fromFloat(-limit, size)
+	switch {
+	case f.isNaN(x) || f.isInf(x):
+		c.flags |= ir.FPSRIOC
+		return mostNegative
+	case f.isZero(x):
+		return x
+	}
+	v := toFloat(x, size)
+	res := roundInt(v, c.resolve(r))
+	if res >= limit || res < -limit {
+		c.flags |= ir.FPSRIOC
+		return mostNegative
+	}
+	if res != v {
+		c.flags |= ir.FPSRIXC
+	}
+	return fromFloat(res, size) | x&f.signBit() // a zero result keeps the sign
 }

@@ -257,20 +257,32 @@ static const char *const hwcap_names[] = {
 	"dit", "uscat", "ilrcpc", "flagm", "ssbs", "sb", "paca", "pacg",
 };
 
+// And of the AT_HWCAP2 bits, which follow them on the Features line.
+static const char *const hwcap2_names[] = {
+	"dcpodp", "sve2", "sveaes", "svepmull", "svebitperm", "svesha3", "svesm4", "flagm2",
+	"frint", "svei8mm", "svef32mm", "svef64mm", "svebf16", "i8mm", "bf16", "dgh",
+	"rng", "bti", "mte", "ecv", "afp", "rpres",
+};
+
 static void cpuinfo(void) {
 	static char b[1 << 16];
 	char want[1024] = "";
-	unsigned long hwcap = getauxval(AT_HWCAP);
+	unsigned long hwcap = getauxval(AT_HWCAP), hwcap2 = getauxval(AT_HWCAP2);
 	for (int i = 0; i < 64; i++)
 		if (hwcap & (1UL << i)) {
 			strcat(want, " ");
 			strcat(want, i < 32 ? hwcap_names[i] : "?");
 		}
+	for (int i = 0; i < 64; i++)
+		if (hwcap2 & (1UL << i)) {
+			strcat(want, " ");
+			strcat(want, i < (int)(sizeof hwcap2_names / sizeof *hwcap2_names) ? hwcap2_names[i] : "?");
+		}
 	static char auxv[4096];
 	int n = readfile("/proc/self/auxv", auxv, sizeof auxv), found = 0;
 	for (unsigned long *p = (unsigned long *)auxv; n > 0 && p[0] != AT_NULL; p += 2)
 		found |= p[0] == AT_HWCAP && p[1] == hwcap;
-	printf("hwcap=%#lx hwcap2=%#lx in /proc/self/auxv=%d\n", hwcap, getauxval(AT_HWCAP2), found);
+	printf("hwcap=%#lx hwcap2=%#lx in /proc/self/auxv=%d\n", hwcap, hwcap2, found);
 	printf("hwcap names=%s\n", want);
 	readfile("/proc/cpuinfo", b, sizeof b);
 	int blocks = 0, match = 1;
