@@ -66,6 +66,9 @@ type insnMark struct {
 // compiled is the result of compiling one block.
 type compiled struct {
 	code []byte // valid until the next compile
+	// textLen is how much of code is instructions; the constant pool
+	// follows.
+	textLen int
 
 	sites []chainSite
 	insns []hostPC // host offset → guest PC, ascending
@@ -230,6 +233,7 @@ func (c *compiler) compile(blk *ir.Block) (res compiled, err error) {
 		res.sites[i] = chainSite{id: s.id, target: s.target, offset: int(s.jmp.Pc), stub: int(s.stub.Pc), idImm: idImm}
 	}
 	res.code = code
+	res.textLen = c.a.enc.textLen
 	res.insns = make([]hostPC, 0, len(c.marks))
 	for _, m := range c.marks {
 		res.insns = append(res.insns, hostPC{off: uint32(m.label.Pc), pc: m.pc})

@@ -32,6 +32,8 @@ type encoder struct {
 	// that refer to it.
 	pool []byte
 	rips []ripFixup
+	// textLen is the length of the instructions of the last list encoded.
+	textLen int
 }
 
 // ripFixup is a RIP-relative displacement at buf[disp:disp+4] of the
@@ -890,6 +892,7 @@ func encodeList(e *encoder, first *obj.Prog) ([]byte, error) {
 	if e.err != nil {
 		return nil, e.err
 	}
+	e.textLen = len(e.buf)
 	if len(e.rips) > 0 {
 		// Blocks are placed 16-byte aligned (codeCache.alloc), so an
 		// aligned offset is an aligned address, as SSE memory operands

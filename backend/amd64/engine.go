@@ -388,7 +388,11 @@ func (t *translation) Place() (jitCode, []backend.SiteSpec, bool) {
 	e.codeBytes.Add(int64(len(t.res.code)))
 	e.perf.add(entry, len(t.res.code), t.blk.PC, t.blk.End)
 	if e.codeLog != nil {
-		e.codeLog(t.blk.PC, entry, t.res.code, "")
+		text := t.res.code
+		if t.res.textLen > 0 { // reused code does not know where its pool starts
+			text = text[:t.res.textLen]
+		}
+		e.codeLog(t.blk.PC, entry, text, "")
 	}
 	return code, sites, true
 }
