@@ -12,9 +12,6 @@ type CPU struct {
 	X  [32]uint64
 	PC uint64
 	// NZCV in the architectural layout: N bit 31, Z bit 30, C bit 29, V bit 28.
-	// Read it with Flags: the JIT may leave it lazy (bits 0..3 a
-	// LazyFlags kind, the operands in NZCVA and NZCVB). Every write of an
-	// architectural value clears bits 0..27, and with them the laziness.
 	NZCV uint64
 	// V holds Q0..Q31; V[i][0] is the low 64 bits.
 	V     [32][2]uint64
@@ -55,68 +52,6 @@ type CPU struct {
 	// instruction with fixed register operands (CMPXCHG16B); never a
 	// spill slot.
 	JITSave [2]uint64
-	// NZCVA and NZCVB are the operands of a lazy NZCV (see Flags).
-	NZCVA, NZCVB uint64
-}
-
-// LazyFlags says how a lazy NZCV is computed from NZCVA and NZCVB: as
-// the flags of SUBS, ADDS or ANDS (the result NZCVA tested) of the 64- or
-// 32-bit operands. Zero means NZCV holds the value itself.
-type LazyFlags uint64
-
-const (
-	LazyNone LazyFlags = iota
-	LazySub64
-	LazySub32
-	LazyAdd64
-	LazyAdd32
-	LazyLogic64
-	LazyLogic32
-
-	// LazyMask selects the kind in the NZCV word.
-	LazyMask = 0xf
-)
-
-// Flags returns NZCV, computing it first if the JIT left it lazy: a block
-// whose flags every successor may overwrite stores what it compared, not
-// the flags (15 host instructions fewer per block).
-func (c *CPU) Flags() uint64 {
-	if k := LazyFlags(c.NZCV & LazyMask); k != LazyNone {
-		c.NZCV = LazyNZCV(k, c.NZCVA, c.NZCVB)
-	}
-	return c.NZCV
-}
-
-// LazyNZCV is the NZCV word the flag-setting operation k gives for a, b.
-func LazyNZCV(k LazyFlags, a, b uint64) uint64 {
-	var n, z, cf, v bool
-	switch k {
-	case LazySub64:
-		r := a - b
-		n, z, cf, v = int64(r) < 0, r == 0, a >= b, int64((a^b)&(a^r)) < 0
-	case LazySub32:
-		a, b := uint32(a), uint32(b)
-		r := a - b
-		n, z, cf, v = int32(r) < 0, r == 0, a >= b, int32((a^b)&(a^r)) < 0
-	case LazyAdd64:
-		r := a + b
-		n, z, cf, v = int64(r) < 0, r == 0, r < a, int64((a^r)&(b^r)) < 0
-	case LazyAdd32:
-		a, b := uint32(a), uint32(b)
-		r := a + b
-		n, z, cf, v = int32(r) < 0, r == 0, r < a, int32((a^r)&(b^r)) < 0
-	case LazyLogic64:
-		n, z = int64(a) < 0, a == 0
-	case LazyLogic32:
-		n, z = int32(a) < 0, uint32(a) == 0
-	}
-	var f uint64
-	for i, bit := range [4]bool{v, cf, z, n} {
-		if bit {
-			f |= 1 << (28 + i)
-		}
-	}
-	return f
 }
 
 // ExitReason says why an engine returned to the dispatcher.
@@ -142,8 +77,6 @@ var (
 	OffX             = unsafe.Offsetof(CPU{}.X)
 	OffPC            = unsafe.Offsetof(CPU{}.PC)
 	OffNZCV          = unsafe.Offsetof(CPU{}.NZCV)
-	OffNZCVA         = unsafe.Offsetof(CPU{}.NZCVA)
-	OffNZCVB         = unsafe.Offsetof(CPU{}.NZCVB)
 	OffV             = unsafe.Offsetof(CPU{}.V)
 	OffFPCR          = unsafe.Offsetof(CPU{}.FPCR)
 	OffFPSR          = unsafe.Offsetof(CPU{}.FPSR)

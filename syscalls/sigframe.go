@@ -178,7 +178,7 @@ func (t *Thread) deliver(sig int, info SigInfo, memFault bool) bool {
 	}
 	le.PutUint64(f[scSPOffset:], cpu.X[31])
 	le.PutUint64(f[scPCOffset:], cpu.PC)
-	le.PutUint64(f[scPstateOffset:], cpu.Flags()&0xf0000000|cpu.PSTATE)
+	le.PutUint64(f[scPstateOffset:], cpu.NZCV&0xf0000000|cpu.PSTATE)
 	r := f[scReservedOffset:]
 	le.PutUint32(r[0:], fpsimdMagic)
 	le.PutUint32(r[4:], fpsimdSize)

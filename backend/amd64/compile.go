@@ -122,11 +122,6 @@ type compiler struct {
 	flagOwner ir.Value
 	flagCC    hostCC
 
-	// lazyFlags is the flag producer whose NZCV the block leaves lazy
-	// (ir.CPU.Flags): its operands and kind are stored instead of the
-	// flags. -1 if none.
-	lazyFlags ir.Value
-
 	// xmmHolds[i] is the V128 value XMM i is known to hold (-1: none), so
 	// a value stored to its slot and read again right away is not
 	// reloaded. Every write to an XMM register goes through note, which
@@ -212,7 +207,6 @@ func (c *compiler) compile(blk *ir.Block) (res compiled, err error) {
 	res.fpGuard = c.fpGuard
 	c.reset(blk)
 	c.analyze()
-	c.lazyFlags = c.findLazyFlags()
 	c.emitBlock()
 	code, err := c.a.assemble()
 	if err != nil {

@@ -175,17 +175,7 @@ func (c *compiler) emitInst(v ir.Value, in *ir.Inst) {
 	case ir.OpGetNZCV:
 		r := c.def(ir.NoValue)
 		c.op2(x86.AMOVL, cpuOff(ir.OffNZCV), rg(r))
-		// A lazy NZCV (low bits: its kind) is computed out of line.
-		c.op2(x86.ATESTL, imm(ir.LazyMask), rg(r))
-		c.slowPath(x86.AJNE, func() {
-			c.op2(x86.AMOVQ, imm(int64(nzcvStub)), rg(rCX))
-			c.op1(obj.ACALL, rg(rCX))
-			c.op2(x86.AMOVL, cpuOff(ir.OffNZCV), rg(r))
-		})
 	case ir.OpSetNZCV:
-		if a0 == c.lazyFlags {
-			return // stored where the flags were produced
-		}
 		if c.clean[a0] {
 			c.storeValue(x86.AMOVQ, a0, cpuOff(ir.OffNZCV), rCX)
 			return
@@ -300,11 +290,6 @@ func (c *compiler) emitInst(v ir.Value, in *ir.Inst) {
 		r := c.def(ir.NoValue)
 		c.setcc(c.condFlags(v), r)
 	case ir.OpFlagsAdd, ir.OpFlagsSub, ir.OpFlagsAdc, ir.OpFlagsSbc, ir.OpFlagsLogic:
-		if v == c.lazyFlags {
-			c.produceFlags(v)
-			c.storeLazyNZCV(v)
-			return
-		}
 		r := c.def(ir.NoValue)
 		c.produceFlags(v)
 		c.materializeNZCV(v, r)
@@ -752,119 +737,33 @@ func (c *compiler) carryIn(n ir.Value, borrow bool) {
 // NZCV word in r: N<<31 | Z<<30 | C<<29 | V<<28.
 func (c *compiler) materializeNZCV(p ir.Value, r int16) {
 	k, _ := producerKind(c.inst(p).Op)
-	emitNZCVWord(c.a, k, r, c.cpu.bmi2)
-	if !c.cpu.bmi2 {
-		c.flagOwner = -1 // SHL
-	}
-}
-
-// emitNZCVWord turns the host flags, as an instruction of kind k left
-// them, into the Arm NZCV word in r, using RAX, RCX and RDX. With BMI2
-// the host flags survive (SHLX), so a following conditional branch or CMOV
-// can still use them.
-func emitNZCVWord(a *assembler, k flagKind, r int16, bmi2 bool) {
-	a.op1(x86.ASETMI, rg(r))
-	a.op1(x86.ASETEQ, rg(rAX))
-	a.op2(x86.AMOVBLZX, rg(r), rg(r))
-	a.op2(x86.AMOVBLZX, rg(rAX), rg(rAX))
-	a.op2(x86.ALEAL, memIdx(rAX, r, 2, 0), rg(r))
+	c.op1(x86.ASETMI, rg(r))
+	c.op1(x86.ASETEQ, rg(rAX))
+	c.op2(x86.AMOVBLZX, rg(r), rg(r))
+	c.op2(x86.AMOVBLZX, rg(rAX), rg(rAX))
+	c.op2(x86.ALEAL, memIdx(rAX, r, 2, 0), rg(r))
 	shift := int64(30)
 	if k != kindLogic {
 		if k == kindSub {
-			a.op1(x86.ASETCC, rg(rCX))
+			c.op1(x86.ASETCC, rg(rCX))
 		} else {
-			a.op1(x86.ASETCS, rg(rCX))
+			c.op1(x86.ASETCS, rg(rCX))
 		}
-		a.op1(x86.ASETOS, rg(rDX))
-		a.op2(x86.AMOVBLZX, rg(rCX), rg(rCX))
-		a.op2(x86.AMOVBLZX, rg(rDX), rg(rDX))
-		a.op2(x86.ALEAL, memIdx(rCX, r, 2, 0), rg(r))
-		a.op2(x86.ALEAL, memIdx(rDX, r, 2, 0), rg(r))
+		c.op1(x86.ASETOS, rg(rDX))
+		c.op2(x86.AMOVBLZX, rg(rCX), rg(rCX))
+		c.op2(x86.AMOVBLZX, rg(rDX), rg(rDX))
+		c.op2(x86.ALEAL, memIdx(rCX, r, 2, 0), rg(r))
+		c.op2(x86.ALEAL, memIdx(rDX, r, 2, 0), rg(r))
 		shift = 28
 	}
-	if bmi2 {
-		a.op2(x86.AMOVL, imm(shift), rg(rAX))
-		a.op3(x86.ASHLXL, rg(rAX), rg(r), rg(r))
+	if c.cpu.bmi2 {
+		// SHLX leaves the flags alone, so a following conditional branch
+		// or CMOV can still use them.
+		c.op2(x86.AMOVL, imm(shift), rg(rAX))
+		c.op3(x86.ASHLXL, rg(rAX), rg(r), rg(r))
 		return
 	}
-	a.op2(x86.ASHLL, imm(shift), rg(r))
-}
-
-// lazyKind is the ir.LazyFlags of a flag producer of kind k.
-func lazyKind(k flagKind, w64 bool) ir.LazyFlags {
-	lk := map[flagKind]ir.LazyFlags{kindSub: ir.LazySub64, kindAdd: ir.LazyAdd64, kindLogic: ir.LazyLogic64}[k]
-	if !w64 {
-		lk++ // the 32-bit kind follows the 64-bit one
-	}
-	return lk
-}
-
-// storeLazyNZCV leaves NZCV lazy as the flags of producer p: its operands
-// and kind go to the CPU (moves only: the host flags p just produced stay
-// usable).
-func (c *compiler) storeLazyNZCV(p ir.Value) {
-	in := c.inst(p)
-	k, _ := producerKind(in.Op)
-	c.storeValue(x86.AMOVQ, in.Args[0], cpuOff(ir.OffNZCVA), rCX)
-	if k != kindLogic {
-		c.storeValue(x86.AMOVQ, in.Args[1], cpuOff(ir.OffNZCVB), rCX)
-	}
-	c.op2(x86.AMOVQ, imm(int64(lazyKind(k, c.width64(p)))), cpuOff(ir.OffNZCV))
-}
-
-// findLazyFlags picks the flag producer whose NZCV the block may leave
-// lazy: the value the block's last SetNZCV stores, if it is a SUBS, ADDS
-// or ANDS-like producer (not ADCS/SBCS, whose carry input is not kept),
-// nothing between it and the SetNZCV can fault or touch NZCV (the lazy
-// word is stored where the flags are produced), and its only other uses are
-// conditions the host flags answer directly (so no NZCV word is needed:
-// condFlags produces the flags again from the operands if they were
-// clobbered).
-func (c *compiler) findLazyFlags() ir.Value {
-	insts := c.blk.Insts
-	last := -1
-	for i := len(insts) - 1; i >= 0; i-- {
-		if insts[i].Op == ir.OpSetNZCV {
-			last = i
-			break
-		}
-	}
-	if last < 0 {
-		return -1
-	}
-	v := insts[last].Args[0]
-	op := insts[v].Op
-	k, ok := producerKind(op)
-	if !ok || op == ir.OpFlagsAdc || op == ir.OpFlagsSbc {
-		return -1
-	}
-	// Between the producer and the SetNZCV nothing may leave the block
-	// (a fault must see the NZCV of before the SetNZCV) or touch NZCV.
-	for i := int(v) + 1; i < last; i++ {
-		switch op := insts[i].Op; op {
-		case ir.OpInsnStart, ir.OpSetReg, ir.OpSetV:
-		case ir.OpGetNZCV, ir.OpSetNZCV:
-			return -1
-		default:
-			if op.HasSideEffects() {
-				return -1
-			}
-		}
-	}
-	for _, pos := range c.uses[v] {
-		if int(pos) == last {
-			continue
-		}
-		if int(pos) >= len(insts) || insts[pos].Op != ir.OpCondHolds {
-			return -1
-		}
-		if cond := int(insts[pos].Aux); cond < 14 {
-			if _, ok := armCondCC(k, cond); !ok {
-				return -1
-			}
-		}
-	}
-	return v
+	c.op2(x86.ASHLL, imm(shift), rg(r))
 }
 
 func r2(r int16) obj.Addr { return rg(r) }

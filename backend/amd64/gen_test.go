@@ -398,9 +398,7 @@ func randomCPU(r *rand.Rand, m *testMem) ir.CPU {
 	}
 	c.NZCV = uint64(r.IntN(16)) << 28
 	if r.IntN(8) == 0 {
-		// Junk below the flags (bits 0..3 are ir.LazyFlags, which only
-		// engines write).
-		c.NZCV |= r.Uint64() & 0x0ffffff0
+		c.NZCV |= r.Uint64() & 0x0fffffff // junk below the flags
 	}
 	c.TPIDR = r.Uint64()
 	// Mostly clear cumulative flags, so that a missing flag shows.

@@ -14,8 +14,7 @@ import (
 //     it loads the guest's MXCSR (rounding from FPCR.RMode, all exceptions
 //     masked, flags clear), calls the block, and when the block returns
 //     ORs the MXCSR exception flags into FPSR and restores Go's MXCSR;
-//   - NaN selection helpers for the FP slow paths (fp.go);
-//   - the computation of a lazy NZCV (nzcvStub).
+//   - NaN selection helpers for the FP slow paths (fp.go).
 //
 // FP flags therefore accumulate in MXCSR while generated code runs and
 // reach cpu.FPSR on every return to Go (faults included: the fault stub
@@ -26,7 +25,6 @@ import (
 var (
 	trampoline uintptr
 	nanSel     [4]uintptr // by FP size (2, 3)
-	nzcvStub   uintptr
 )
 
 // mxcsrSlot is the Scratch word used to move MXCSR in and out (LDMXCSR and
@@ -71,55 +69,7 @@ func writeStubs(m []byte, base uintptr) error {
 			return err
 		}
 	}
-	if nzcvStub, err = put(emitLazyNZCV); err != nil {
-		return err
-	}
 	return nil
-}
-
-// emitLazyNZCV writes the helper that computes a lazy NZCV (ir.CPU.Flags)
-// in place: it redoes the flag-setting operation the NZCV word's kind
-// names on NZCVA and NZCVB and stores the NZCV word, which clears the
-// kind. Generated code calls it where it reads NZCV. Clobbers RAX, RCX,
-// RDX and the flags; RBX is saved in JITSave.
-func emitLazyNZCV(a *assembler) {
-	const rBX = x86.REG_BX
-	a.op2(x86.AMOVQ, rg(rBX), mem(regCPU, int64(ir.OffJITSave)))
-	a.op2(x86.AMOVL, mem(regCPU, int64(ir.OffNZCV)), rg(rBX))
-	a.op2(x86.AANDL, imm(ir.LazyMask), rg(rBX))
-	var done []*obj.Prog
-	for _, w64 := range []bool{true, false} {
-		for _, k := range []flagKind{kindSub, kindAdd, kindLogic} {
-			a.op2(x86.ACMPL, rg(rBX), imm(int64(lazyKind(k, w64))))
-			next := a.prog(x86.AJNE)
-			next.To.Type = obj.TYPE_BRANCH
-			a.op2(x86.AMOVQ, mem(regCPU, int64(ir.OffNZCVA)), rg(rCX))
-			a.op2(x86.AMOVQ, mem(regCPU, int64(ir.OffNZCVB)), rg(rDX))
-			switch k {
-			case kindSub:
-				a.op2(pick(w64, x86.ACMPQ, x86.ACMPL), rg(rCX), rg(rDX))
-			case kindAdd:
-				a.op2(pick(w64, x86.AADDQ, x86.AADDL), rg(rDX), rg(rCX))
-			case kindLogic:
-				a.op2(pick(w64, x86.ATESTQ, x86.ATESTL), rg(rCX), rg(rCX))
-			}
-			emitNZCVWord(a, k, rBX, false)
-			j := a.prog(obj.AJMP)
-			j.To.Type = obj.TYPE_BRANCH
-			done = append(done, j)
-			next.To.SetTarget(a.label())
-		}
-	}
-	// Not a lazy kind (cannot happen): keep the flags, drop the rest.
-	a.op2(x86.AMOVL, mem(regCPU, int64(ir.OffNZCV)), rg(rBX))
-	a.op2(x86.AANDL, imm(int64(int32(-0x10000000))), rg(rBX))
-	store := a.label()
-	for _, j := range done {
-		j.To.SetTarget(store)
-	}
-	a.op2(x86.AMOVQ, rg(rBX), mem(regCPU, int64(ir.OffNZCV)))
-	a.op2(x86.AMOVQ, mem(regCPU, int64(ir.OffJITSave)), rg(rBX))
-	a.op0(obj.ARET)
 }
 
 // emitFaultStub: record the fault and return like any other exit (RSP

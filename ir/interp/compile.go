@@ -119,7 +119,7 @@ func specialise(blk *ir.Block, i int) step {
 		r := in.Aux
 		return func(f *frame) { f.cpu.V[r] = f.v[a] }
 	case ir.OpGetNZCV:
-		return func(f *frame) { f.v[i] = [2]uint64{f.cpu.Flags()} }
+		return func(f *frame) { f.v[i] = [2]uint64{f.cpu.NZCV} }
 	case ir.OpSetNZCV:
 		return func(f *frame) { f.cpu.NZCV = f.v[a][0] & 0xf0000000 }
 	case ir.OpAdd:

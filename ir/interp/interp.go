@@ -254,7 +254,7 @@ func evalInst(cpu *ir.CPU, blk *ir.Block, in *ir.Inst, vals [][2]uint64) [2]uint
 	case ir.OpSetV:
 		cpu.V[in.Aux] = a
 	case ir.OpGetNZCV:
-		return r(cpu.Flags())
+		return r(cpu.NZCV)
 	case ir.OpSetNZCV:
 		cpu.NZCV = x & 0xf0000000
 	case ir.OpGetSys:
