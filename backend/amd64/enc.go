@@ -662,7 +662,15 @@ func (e *encoder) encodeProg(p *obj.Prog) {
 		e.vex(p, 1, 2, as == x86.AVFMADD231PD, v, r, from, 0xb8)
 	case x86.ACMPPS, x86.ACMPPD, x86.ACMPSS, x86.ACMPSD:
 		// (none|66|F3|F2) 0F C2 /r ib: op3(src, dst, $predicate).
-		prefix := map[obj.As]byte{x86.ACMPPS: 0, x86.ACMPPD: 0x66, x86.ACMPSS: 0xf3, x86.ACMPSD: 0xf2}[as]
+		var prefix byte // CMPPS
+		switch as {
+		case x86.ACMPPD:
+			prefix = 0x66
+		case x86.ACMPSS:
+			prefix = 0xf3
+		case x86.ACMPSD:
+			prefix = 0xf2
+		}
 		r, _ := xmm(*p.GetFrom3())
 		e.emit(p, inst{prefix: prefix, op: []byte{0x0f, 0xc2}, reg: r, rm: from}, byte(to.Offset))
 	case x86.AROUNDPS, x86.AROUNDPD:
